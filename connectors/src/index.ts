@@ -1,0 +1,2 @@
+export { recordId, type Origin } from './kit/ids.js';
+export { changeKeysIn } from './kit/change-keys.js';

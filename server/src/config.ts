@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/** Environment of the hub, parsed once at start-up (the only place that reads `process.env`). */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  RELEASEGRAPH_DATA_DIR: z.string().min(1).default('./.releasegraph'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  RELEASEGRAPH_CONFIG: z.string().min(1).optional(),
+  RELEASEGRAPH_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  RELEASEGRAPH_DEMO: z.enum(['0', '1']).default('0'),
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The optional config file (`RELEASEGRAPH_CONFIG`); later issues add connectors and policies. */
+const fileSchema = z
+  .object({
+    connectors: z.array(z.looseObject({ id: z.string().min(1), kind: z.string().min(1) })).default([]),
+  })
+  .loose();
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  adminToken: string | undefined;
+  demo: boolean;
+  production: boolean;
+  logLevel: string;
+  file: z.infer<typeof fileSchema>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Replaces `${NAME}` with the environment's value; a missing variable is an error, not an empty string. */
+export function substituteEnv(text: string, env: NodeJS.ProcessEnv, problems: string[]): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const value = env[name];
+    if (value === undefined) {
+      problems.push(`config file: \${${name}} is not set in the environment`);
+      return '';
+    }
+    return value;
+  });
+}
+
+function loadConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, problems: string[]) {
+  const file = explicit ?? (fs.existsSync('releasegraph.yaml') ? 'releasegraph.yaml' : undefined);
+  if (!file) return fileSchema.parse({});
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(`RELEASEGRAPH_CONFIG: cannot read ${path.resolve(file)} (${(error as Error).message})`);
+    return fileSchema.parse({});
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(substituteEnv(raw, env, problems)) ?? {};
+  } catch (error) {
+    problems.push(`config file ${file}: ${(error as Error).message}`);
+    return fileSchema.parse({});
+  }
+  const parsed = fileSchema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`config file ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    return fileSchema.parse({});
+  }
+  return parsed.data;
+}
+
+/** Parses the environment and config file; throws a {@link ConfigError} listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const file = loadConfigFile(env.RELEASEGRAPH_CONFIG, env, problems);
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.RELEASEGRAPH_DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    adminToken: e.RELEASEGRAPH_ADMIN_TOKEN,
+    demo: e.RELEASEGRAPH_DEMO === '1',
+    production: e.NODE_ENV === 'production',
+    logLevel: e.LOG_LEVEL,
+    file,
+  };
+}

@@ -1,0 +1,33 @@
+import { ApiToken } from '../modules/auth/api-token.entity.js';
+import { AuditEntry } from '../modules/audit/audit-entry.entity.js';
+import { Approval, Change, ChangeServiceLink } from '../modules/changes/change.entity.js';
+import { Commit, GitTag } from '../modules/commits/commit.entity.js';
+import { Deployment } from '../modules/deployments/deployment.entity.js';
+import { Environment } from '../modules/environments/environment.entity.js';
+import { Incident, IncidentServiceLink } from '../modules/incidents/incident.entity.js';
+import { Artifact, PipelineRun } from '../modules/pipelines/pipeline.entity.js';
+import { Release, ReleaseServiceLink } from '../modules/releases/release.entity.js';
+import { Service, ServiceDependency } from '../modules/services/service.entity.js';
+import { ReleaseEventRow } from '../events/release-event.entity.js';
+
+/** Every TypeORM entity of the hub. */
+export const ENTITIES = [
+  Service,
+  ServiceDependency,
+  Environment,
+  Release,
+  ReleaseServiceLink,
+  Change,
+  ChangeServiceLink,
+  Approval,
+  Commit,
+  GitTag,
+  PipelineRun,
+  Artifact,
+  Deployment,
+  Incident,
+  IncidentServiceLink,
+  ApiToken,
+  ReleaseEventRow,
+  AuditEntry,
+];

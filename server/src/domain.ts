@@ -1,0 +1,50 @@
+import type { DataSource } from 'typeorm';
+import { EventStore } from './events/event-store.js';
+import type { PubSub } from './events/pubsub.js';
+import { AuditTrail } from './modules/audit/audit.service.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { ChangeManager } from './modules/changes/change.service.js';
+import { CommitLedger } from './modules/commits/commit.service.js';
+import { DeploymentManager } from './modules/deployments/deployment.service.js';
+import { EnvironmentManager } from './modules/environments/environment.service.js';
+import { IncidentLedger } from './modules/incidents/incident.service.js';
+import { PipelineLedger } from './modules/pipelines/pipeline.service.js';
+import { ReleaseManager } from './modules/releases/release.service.js';
+import { ServiceCatalog } from './modules/services/service.service.js';
+import { WritePath } from './write/write-path.js';
+
+/** The domain services: the only code that writes the release graph, all through one WritePath. */
+export interface Domain {
+  writes: WritePath;
+  services: ServiceCatalog;
+  environments: EnvironmentManager;
+  releases: ReleaseManager;
+  changes: ChangeManager;
+  deployments: DeploymentManager;
+  commits: CommitLedger;
+  pipelines: PipelineLedger;
+  incidents: IncidentLedger;
+  auth: AuthService;
+  audit: AuditTrail;
+  events: EventStore;
+  pubsub: PubSub;
+}
+
+export function createDomain(db: DataSource, pubsub: PubSub, afterCommit: () => void): Domain {
+  const writes = new WritePath(db, afterCommit);
+  return {
+    writes,
+    services: new ServiceCatalog(db, writes),
+    environments: new EnvironmentManager(db, writes),
+    releases: new ReleaseManager(db, writes),
+    changes: new ChangeManager(db, writes),
+    deployments: new DeploymentManager(db, writes),
+    commits: new CommitLedger(db, writes),
+    pipelines: new PipelineLedger(db, writes),
+    incidents: new IncidentLedger(db, writes),
+    auth: new AuthService(db, writes),
+    audit: new AuditTrail(db),
+    events: new EventStore(db),
+    pubsub,
+  };
+}

@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { DataSource } from 'typeorm';
+import type { Domain } from '../domain.js';
+import { GraphContext } from '../graphql/context.js';
+import { ErrorCode, UnauthenticatedError, isDomainError } from '../graphql/errors.js';
+import type { Logger } from '../logger.js';
+import type { Actor } from '../write/actor.js';
+import type { Metrics } from './metrics.js';
+
+export interface HttpDeps {
+  schema: GraphQLSchema;
+  db: DataSource;
+  domain: Domain;
+  log: Logger;
+  metrics: Metrics;
+  production: boolean;
+  /** Readiness beyond "the process is up": database reachable, migrations applied. */
+  ready: () => Promise<{ ok: boolean; reason?: string }>;
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+async function actorOf(domain: Domain, authorization: unknown): Promise<Actor | null> {
+  if (typeof authorization !== 'string') return null;
+  const token = BEARER.exec(authorization.trim())?.[1];
+  return token ? domain.auth.authenticate(token) : null;
+}
+
+/** Expected errors pass as they are; anything else is logged with a reference and masked. */
+function formatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (isDomainError(original)) {
+      const { http: _http, ...extensions } = original.extensions;
+      return { ...formatted, message: original.message, extensions };
+    }
+    const code = formatted.extensions?.code;
+    if (code && code !== ErrorCode.Internal) return formatted; // GraphQL validation, parse and variable errors
+    const ref = crypto.randomUUID();
+    log.error({ err: original, ref, path: formatted.path }, 'unexpected error');
+    return { message: `Internal server error (ref ${ref})`, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.Internal, ref } };
+  };
+}
+
+/** HTTP and WebSocket on one port: /graphql (both), health, metrics and the dashboard. */
+export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.Server; stop: () => Promise<void> }> {
+  const { schema, domain, db, log, metrics } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+
+  app.use((req, res, next) => {
+    const end = metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/graphql') ? '/graphql' : 'other'), status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const r = await deps.ready().catch((e: unknown) => ({ ok: false, reason: String(e) }));
+    res.status(r.ok ? 200 : 503).json(r.ok ? { status: 'ready' } : { status: 'not ready', reason: r.reason });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { actor?: Actor | null }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const actor = await actorOf(domain, ctx.connectionParams?.authorization);
+        if (!actor) return false; // closes with 4403 Forbidden
+        ctx.extra.actor = actor;
+        return true;
+      },
+      context: (ctx) => new GraphContext(ctx.extra.actor ?? null, domain, db, log),
+      onSubscribe: () => {
+        metrics.subscriptions.inc();
+      },
+      onComplete: () => {
+        metrics.subscriptions.dec();
+      },
+    },
+    wsServer,
+  );
+  wsServer.on('connection', (socket) => {
+    metrics.wsConnections.inc();
+    socket.on('close', () => metrics.wsConnections.dec());
+  });
+
+  const closeWebSockets: ApolloServerPlugin = {
+    async serverWillStart() {
+      return {
+        async drainServer() {
+          await wsCleanup.dispose();
+        },
+      };
+    },
+  };
+  const apollo = new ApolloServer<GraphContext>({
+    schema,
+    introspection: !deps.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(log),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), closeWebSockets, ...(deps.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+  });
+  await apollo.start();
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const actor = await actorOf(domain, req.headers.authorization);
+        if (!actor) throw new UnauthenticatedError(req.headers.authorization ? 'the API token is not valid (unknown or revoked)' : undefined);
+        return new GraphContext(actor, domain, db, log);
+      },
+    }),
+  );
+
+  serveDashboard(app);
+
+  return {
+    server,
+    stop: async () => {
+      await apollo.stop();
+      wsServer.close();
+    },
+  };
+}
+
+/** The built dashboard (dashboard/dist) at `/`, with the SPA's routes falling back to index.html. */
+function serveDashboard(app: express.Express): void {
+  const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dashboard/dist');
+  if (!fs.existsSync(path.join(dist, 'index.html'))) {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('Releasegraph hub: GraphQL at /graphql (the dashboard is not built).');
+    });
+    return;
+  }
+  app.use(express.static(dist, { index: 'index.html', maxAge: '1h' }));
+  app.get('/{*path}', (req, res, next) => {
+    if (req.path.startsWith('/graphql') || req.path.startsWith('/hooks') || req.path.startsWith('/v1/')) return next();
+    res.sendFile(path.join(dist, 'index.html'));
+  });
+}

@@ -1,0 +1,7 @@
+export { loadConfig, type HubConfig } from './config.js';
+export { startHub, openDatabase, type Hub } from './hub.js';
+export { createLogger } from './logger.js';
+export { printReleaseGraphSchema } from './graphql/schema.js';
+export type { Actor } from './write/actor.js';
+export { Role } from './modules/auth/roles.js';
+export { SYSTEM_ACTOR } from './modules/auth/auth.service.js';

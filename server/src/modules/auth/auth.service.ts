@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import type { Actor } from '../../write/actor.js';
+import type { WritePath } from '../../write/write-path.js';
+import { parseInput } from '../common/input.js';
+import { ApiToken } from './api-token.entity.js';
+import { Role } from './roles.js';
+
+const TOKEN_PREFIX = 'rg_';
+const CACHE_MS = 10_000;
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+export function generateToken(): string {
+  return TOKEN_PREFIX + crypto.randomBytes(32).toString('base64url');
+}
+
+export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'system', role: Role.ADMIN };
+
+const tokenInput = z.object({
+  name: z.string().trim().min(1).max(100).regex(/^[\w.@-]+( [\w.@-]+)*$/, 'letters, digits, spaces and . _ @ - only'),
+  role: z.enum(Role),
+});
+
+/** API tokens: issue, revoke, and turn a bearer token into an actor. */
+export class AuthService {
+  /** Short cache of hash → actor: a token check per request must not cost a query per request. */
+  private readonly cache = new Map<string, { actor: Actor | null; until: number }>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly writes: WritePath,
+  ) {}
+
+  async authenticate(token: string): Promise<Actor | null> {
+    const hash = hashToken(token);
+    const hit = this.cache.get(hash);
+    if (hit && hit.until > Date.now()) return hit.actor;
+    const row = await this.db.getRepository(ApiToken).findOneBy({ tokenHash: hash });
+    const actor = row && !row.revokedAt ? actorOfToken(row) : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, { actor, until: Date.now() + CACHE_MS });
+    return actor;
+  }
+
+  /** Creates a token; the secret is returned once and only its hash is stored. */
+  async createToken(actor: Actor, input: { name: string; role: Role }): Promise<{ token: string; apiToken: ApiToken }> {
+    const { name, role } = parseInput(tokenInput, input, 'input');
+    const token = generateToken();
+    const apiToken = await this.writes.run(actor, async (tx) => {
+      const row = tx.manager.create(ApiToken, { id: `rg:token:${crypto.randomUUID()}`, name, role, tokenHash: hashToken(token), createdBy: actor.name, revokedAt: null });
+      await tx.manager.insert(ApiToken, row);
+      tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: row.id, payload: { name, role } });
+      return row;
+    });
+    return { token, apiToken };
+  }
+
+  /** Makes sure a token with exactly this secret exists with the admin role (RELEASEGRAPH_ADMIN_TOKEN). */
+  async ensureAdminToken(token: string): Promise<void> {
+    const hash = hashToken(token);
+    const existing = await this.db.getRepository(ApiToken).findOneBy({ tokenHash: hash });
+    if (existing && !existing.revokedAt && existing.role === Role.ADMIN) return;
+    await this.writes.run(SYSTEM_ACTOR, async (tx) => {
+      if (existing) {
+        await tx.manager.update(ApiToken, { id: existing.id }, { role: Role.ADMIN, revokedAt: null });
+        tx.record({ type: 'token.updated', subjectType: 'ApiToken', subjectId: existing.id, payload: { name: existing.name, role: Role.ADMIN } });
+      } else {
+        const id = `rg:token:${crypto.randomUUID()}`;
+        const name = `bootstrap-admin-${hash.slice(0, 8)}`;
+        await tx.manager.insert(ApiToken, { id, name, role: Role.ADMIN, tokenHash: hash, createdBy: 'RELEASEGRAPH_ADMIN_TOKEN', revokedAt: null });
+        tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: id, payload: { name, role: Role.ADMIN } });
+      }
+    });
+    this.cache.delete(hash);
+  }
+}
+
+export function actorOfToken(row: ApiToken): Actor {
+  return { id: `token:${row.id}`, name: row.name, role: row.role };
+}

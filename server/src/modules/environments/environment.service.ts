@@ -1,0 +1,60 @@
+import crypto from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { ConflictError, NotFoundError } from '../../graphql/errors.js';
+import { paginate, type Connection } from '../../graphql/connection.js';
+import type { Actor } from '../../write/actor.js';
+import type { WritePath } from '../../write/write-path.js';
+import { definedOnly, fields, parseInput } from '../common/input.js';
+import { Environment, EnvironmentTier } from './environment.entity.js';
+import type { CreateEnvironmentInput, EnvironmentFilter, UpdateEnvironmentInput } from './environment.types.js';
+
+const name = fields.name.regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits and . _ - only (as in deployment.environment.name)');
+const createSchema = z.object({ name, tier: z.enum(EnvironmentTier), region: fields.shortText.nullish() });
+const updateSchema = z.object({ id: fields.id, name: name.nullish(), tier: z.enum(EnvironmentTier).nullish(), region: fields.shortText.nullish() });
+
+/** Environments (dev, test, staging, prod tiers) that services are deployed to. */
+export class EnvironmentManager {
+  constructor(
+    private readonly db: DataSource,
+    private readonly writes: WritePath,
+  ) {
+    writes.describeConstraints({ environment_name_key: { message: 'an environment with this name already exists', field: 'input.name' } });
+  }
+
+  list(filter: EnvironmentFilter | null | undefined, page: { first?: number | null; after?: string | null }): Promise<Connection<Environment>> {
+    const qb = this.db.getRepository(Environment).createQueryBuilder('e');
+    if (filter?.tier?.length) qb.andWhere('e.tier IN (:...tiers)', { tiers: filter.tier });
+    return paginate(qb, page);
+  }
+
+  async create(actor: Actor, raw: CreateEnvironmentInput): Promise<Environment> {
+    const input = parseInput(createSchema, raw, 'input');
+    return this.writes.run(actor, async (tx) => {
+      const m = tx.manager;
+      if (await m.existsBy(Environment, { name: input.name })) throw new ConflictError(`an environment named ${JSON.stringify(input.name)} already exists`, 'input.name');
+      const id = `rg:environment:${crypto.randomUUID()}`;
+      await m.insert(Environment, { id, name: input.name, tier: input.tier, region: input.region ?? null, originConnector: 'api' });
+      const saved = await m.findOneByOrFail(Environment, { id });
+      tx.record({ type: 'environment.created', subjectType: 'Environment', subjectId: id, payload: saved });
+      return saved;
+    });
+  }
+
+  async update(actor: Actor, raw: UpdateEnvironmentInput): Promise<Environment> {
+    const input = parseInput(updateSchema, raw, 'input');
+    return this.writes.run(actor, async (tx) => {
+      const m = tx.manager;
+      const current = await m.findOne(Environment, { where: { id: input.id }, lock: { mode: 'pessimistic_write' } });
+      if (!current) throw new NotFoundError('Environment', input.id, 'input.id');
+      if (input.name && input.name !== current.name && (await m.existsBy(Environment, { name: input.name }))) {
+        throw new ConflictError(`an environment named ${JSON.stringify(input.name)} already exists`, 'input.name');
+      }
+      const changes = definedOnly({ name: input.name ?? undefined, tier: input.tier ?? undefined, region: input.region });
+      if (Object.keys(changes).length) await m.update(Environment, { id: input.id }, changes);
+      const saved = await m.findOneByOrFail(Environment, { id: input.id });
+      tx.record({ type: 'environment.updated', subjectType: 'Environment', subjectId: input.id, payload: saved });
+      return saved;
+    });
+  }
+}

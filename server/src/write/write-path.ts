@@ -1,0 +1,132 @@
+import crypto from 'node:crypto';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { BadUserInputError, ConflictError, DomainError, NotFoundError } from '../graphql/errors.js';
+import type { Actor } from './actor.js';
+import { canonicalJson } from './canonical-json.js';
+
+/** A state change of the release graph, as it goes to `release_event` and the audit trail. */
+export interface RecordedChange {
+  /** Event type, `<subject>.<verb>` (e.g. `release.created`, `deployment.status_changed`). */
+  type: string;
+  subjectType: string;
+  subjectId: string;
+  releaseId?: string | null;
+  payload?: unknown;
+}
+
+/** The transaction a domain service writes in: its rows, plus the changes it records. */
+export class WriteTx {
+  readonly changes: RecordedChange[] = [];
+  constructor(
+    readonly manager: EntityManager,
+    readonly actor: Actor,
+  ) {}
+
+  record(change: RecordedChange): void {
+    this.changes.push(change);
+  }
+}
+
+/** Serialises the tail of every write transaction: event ids are then assigned in commit order. */
+const EVENT_LOG_LOCK = 0x5247_4c31; // "RGL1"
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function auditHash(prevHash: string, entry: { at: Date; actorId: string; actor: string; action: string; subjectType: string; subjectId: string; data: unknown }): string {
+  const content = canonicalJson({ ...entry, at: entry.at.toISOString() });
+  return crypto.createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
+}
+
+/** What a unique or foreign-key constraint means to a caller (constraint name → message and field). */
+export type ConstraintMessages = Record<string, { message: string; field?: string }>;
+
+/**
+ * The one write path (DESIGN.md): a domain service's rows, the `release_event` rows and the audit
+ * entries commit in one transaction, or none of them does.
+ */
+export class WritePath {
+  private readonly constraintMessages: ConstraintMessages = {};
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly afterCommit: () => void,
+  ) {}
+
+  /** Domain modules register what their constraints mean, for races the service checks cannot see. */
+  describeConstraints(messages: ConstraintMessages): void {
+    Object.assign(this.constraintMessages, messages);
+  }
+
+  async run<T>(actor: Actor, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    let recorded = 0;
+    let result: T;
+    try {
+      result = await this.db.transaction('READ COMMITTED', async (manager) => {
+        const tx = new WriteTx(manager, actor);
+        const value = await work(tx);
+        recorded = tx.changes.length;
+        if (recorded) await appendToLog(manager, actor, tx.changes);
+        return value;
+      });
+    } catch (error) {
+      throw this.translate(error);
+    }
+    if (recorded) this.afterCommit();
+    return result;
+  }
+
+  private translate(error: unknown): unknown {
+    if (error instanceof DomainError || !(error instanceof QueryFailedError)) return error;
+    const pg = error.driverError as { code?: string; constraint?: string; column?: string; detail?: string };
+    const known = pg.constraint ? this.constraintMessages[pg.constraint] : undefined;
+    switch (pg.code) {
+      case '23505':
+        return new ConflictError(known?.message ?? `already exists (${pg.detail ?? pg.constraint})`, known?.field);
+      case '23503':
+        return new NotFoundError('referenced object', pg.detail ?? String(pg.constraint), known?.field);
+      case '23514':
+      case '23502':
+      case '22001':
+      case '22P02':
+      case '22007':
+      case '22008':
+        return new BadUserInputError(known?.field ?? pg.column ?? 'input', known?.message ?? 'value rejected by the database');
+      default:
+        return error;
+    }
+  }
+}
+
+async function appendToLog(manager: EntityManager, actor: Actor, changes: RecordedChange[]): Promise<void> {
+  // Taken last, held until commit: ids below are handed out in the order transactions commit,
+  // so a reader of `id > cursor` never sees a later id before an earlier one.
+  await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
+  const at = new Date();
+  const eventValues: unknown[] = [];
+  const eventRows: string[] = [];
+  changes.forEach((c, i) => {
+    const o = i * 7;
+    eventRows.push(`($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}::jsonb)`);
+    eventValues.push(c.type, at, actor.name, c.releaseId ?? null, c.subjectType, c.subjectId, JSON.stringify(c.payload ?? null));
+  });
+  await manager.query(
+    `INSERT INTO release_event (type, occurred_at, actor, release_id, subject_type, subject_id, payload) VALUES ${eventRows.join(', ')}`,
+    eventValues,
+  );
+
+  const last: Array<{ hash: string }> = await manager.query('SELECT hash FROM audit_entry ORDER BY seq DESC LIMIT 1');
+  let prevHash = last[0]?.hash ?? GENESIS_HASH;
+  const auditValues: unknown[] = [];
+  const auditRows: string[] = [];
+  changes.forEach((c, i) => {
+    const entry = { at, actorId: actor.id, actor: actor.name, action: c.type, subjectType: c.subjectType, subjectId: c.subjectId, data: c.payload ?? null };
+    const hash = auditHash(prevHash, entry);
+    const o = i * 9;
+    auditRows.push(`($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}::jsonb, $${o + 8}, $${o + 9})`);
+    auditValues.push(at, entry.actorId, entry.actor, entry.action, entry.subjectType, entry.subjectId, JSON.stringify(entry.data), prevHash, hash);
+    prevHash = hash;
+  });
+  await manager.query(
+    `INSERT INTO audit_entry (at, actor_id, actor, action, subject_type, subject_id, data, prev_hash, hash) VALUES ${auditRows.join(', ')}`,
+    auditValues,
+  );
+}
