@@ -5,7 +5,7 @@ import type { HubConfig } from './config.js';
 import { SqlStatementCounter, createDataSource, migrate } from './db/data-source.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { createDomain, type Domain } from './domain.js';
-import { MemoryPubSub, type PubSub } from './events/pubsub.js';
+import { MemoryPubSub, NamespacedPubSub, type PubSub } from './events/pubsub.js';
 import { RedisPubSub } from './events/redis-pubsub.js';
 import { EventRelay } from './events/relay.js';
 import { releaseGraphSchema } from './graphql/schema.js';
@@ -45,7 +45,9 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   if (config.redisUrl) {
     const redis = new RedisPubSub(config.redisUrl, log);
     await redis.connect();
-    pubsub = redis;
+    // One event stream per database: the cluster's system identifier and the database name.
+    const [id] = (await db.query('SELECT system_identifier::text AS cluster, current_database() AS database FROM pg_control_system()')) as Array<{ cluster: string; database: string }>;
+    pubsub = new NamespacedPubSub(redis, `releasegraph:${id!.cluster}:${id!.database}`);
   } else {
     pubsub = new MemoryPubSub();
   }
@@ -58,6 +60,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const metrics = createMetrics(sql);
   const { server, stop: stopHttp } = await createHttpServer({
     schema: await releaseGraphSchema(),
+    sql,
     db,
     domain,
     log,

@@ -1,19 +1,42 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import type { Logger } from '../logger.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SnakeNamingStrategy } from './naming.js';
 
-/** Counts SQL statements (the N+1 guard in tests reads it; /metrics exports it). */
+/**
+ * Counts SQL statements: in all, and per HTTP request (an AsyncLocalStorage scope), so the N+1
+ * guard can see what one GraphQL operation cost and /metrics can export both.
+ */
 export class SqlStatementCounter {
   count = 0;
-  private listeners: Array<() => void> = [];
+  private readonly scope = new AsyncLocalStorage<{ count: number }>();
+  private readonly statementListeners: Array<() => void> = [];
+  private readonly requestListeners: Array<(statements: number, path: string) => void> = [];
+
   onStatement(listener: () => void): void {
-    this.listeners.push(listener);
+    this.statementListeners.push(listener);
   }
+
+  /** Called with the statements each tracked request made, when it finishes. */
+  onRequest(listener: (statements: number, path: string) => void): () => void {
+    this.requestListeners.push(listener);
+    return () => this.requestListeners.splice(this.requestListeners.indexOf(listener), 1);
+  }
+
   record(): void {
     this.count++;
-    for (const l of this.listeners) l();
+    const scoped = this.scope.getStore();
+    if (scoped) scoped.count++;
+    for (const l of this.statementListeners) l();
+  }
+
+  /** Runs `fn` (and everything it starts) as one request; `finish` reports its statements. */
+  track(fn: () => void): { finish: (path: string) => void } {
+    const store = { count: 0 };
+    this.scope.run(store, fn);
+    return { finish: (path) => this.requestListeners.forEach((l) => l(store.count, path)) };
   }
 }
 

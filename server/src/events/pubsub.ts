@@ -27,3 +27,26 @@ export class MemoryPubSub implements PubSub {
     this.emitter.removeAllListeners();
   }
 }
+
+/**
+ * Prefixes every channel, so hubs of different databases can share one Redis without hearing
+ * each other's events.
+ */
+export class NamespacedPubSub implements PubSub {
+  constructor(
+    private readonly inner: PubSub,
+    private readonly namespace: string,
+  ) {}
+
+  publish(channel: string, message: string): Promise<void> {
+    return this.inner.publish(`${this.namespace}:${channel}`, message);
+  }
+
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+    return this.inner.subscribe(`${this.namespace}:${channel}`, onMessage);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

@@ -4,8 +4,8 @@ import type { EventStore } from './event-store.js';
 import type { PubSub } from './pubsub.js';
 import type { EventRecord } from './release-event.types.js';
 
-export const EVENTS_CHANNEL = 'releasegraph:events';
-export const WAKE_CHANNEL = 'releasegraph:relay-wake';
+export const EVENTS_CHANNEL = 'events';
+export const WAKE_CHANNEL = 'relay-wake';
 
 /** What the relay publishes: an event, and the id of the event it published just before. */
 export interface RelayMessage {

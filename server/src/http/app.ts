@@ -17,9 +17,11 @@ import { ErrorCode, UnauthenticatedError, isDomainError } from '../graphql/error
 import type { Logger } from '../logger.js';
 import type { Actor } from '../write/actor.js';
 import type { Metrics } from './metrics.js';
+import type { SqlStatementCounter } from '../db/data-source.js';
 
 export interface HttpDeps {
   schema: GraphQLSchema;
+  sql: SqlStatementCounter;
   db: DataSource;
   domain: Domain;
   log: Logger;
@@ -55,15 +57,19 @@ function formatError(log: Logger) {
 
 /** HTTP and WebSocket on one port: /graphql (both), health, metrics and the dashboard. */
 export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.Server; stop: () => Promise<void> }> {
-  const { schema, domain, db, log, metrics } = deps;
+  const { schema, domain, db, log, metrics, sql } = deps;
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
 
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: req.route?.path ?? (req.path.startsWith('/graphql') ? '/graphql' : 'other'), status: String(res.statusCode) }));
-    next();
+    const request = sql.track(next);
+    res.on('finish', () => {
+      const route = req.originalUrl.startsWith('/graphql') ? '/graphql' : (req.route?.path ?? 'other');
+      end({ route, status: String(res.statusCode) });
+      request.finish(route);
+    });
   });
 
   app.get('/healthz', (_req, res) => {

@@ -14,6 +14,14 @@ export function createMetrics(sql: SqlStatementCounter) {
   });
   const sqlStatements = new client.Counter({ name: 'releasegraph_sql_statements_total', help: 'SQL statements sent to PostgreSQL', registers: [registry] });
   sql.onStatement(() => sqlStatements.inc());
+  const sqlPerRequest = new client.Histogram({
+    name: 'releasegraph_sql_statements_per_request',
+    help: 'SQL statements one HTTP request made (the N+1 watch)',
+    labelNames: ['route'] as const,
+    buckets: [0, 1, 2, 5, 10, 20, 50, 100],
+    registers: [registry],
+  });
+  sql.onRequest((statements, route) => sqlPerRequest.observe({ route }, statements));
   const wsConnections = new client.Gauge({ name: 'releasegraph_websocket_connections', help: 'Open graphql-ws connections', registers: [registry] });
   const subscriptions = new client.Gauge({ name: 'releasegraph_subscriptions', help: 'Active GraphQL subscriptions', registers: [registry] });
   return { registry, httpDuration, wsConnections, subscriptions };

@@ -1,0 +1,59 @@
+import type { Client } from 'graphql-ws';
+import pg from 'pg';
+
+export const EVENTS = 'subscription($after: String, $filter: ReleaseEventFilter) { releaseEvents(after: $after, filter: $filter) { cursor type releaseId subjectId } }';
+
+export interface ReceivedEvent {
+  cursor: string;
+  type: string;
+  releaseId: string | null;
+  subjectId: string | null;
+}
+
+/** Subscribes and collects events until `until` holds or `ms` pass; resolves with what arrived. */
+export function collectEvents(
+  client: Client,
+  variables: Record<string, unknown>,
+  { until, ms = 60_000 }: { until: (events: ReceivedEvent[]) => boolean; ms?: number },
+): Promise<{ events: ReceivedEvent[]; error: unknown }> {
+  return new Promise((resolve) => {
+    const events: ReceivedEvent[] = [];
+    let settled = false;
+    const finish = (error: unknown = null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      dispose();
+      resolve({ events, error });
+    };
+    const dispose = client.subscribe<{ releaseEvents: ReceivedEvent }>(
+      { query: EVENTS, variables },
+      {
+        next: (v) => {
+          if (v.errors) return finish(v.errors);
+          if (v.data) events.push(v.data.releaseEvents);
+          if (until(events)) finish();
+        },
+        error: (e) => finish(e),
+        complete: () => finish(),
+      },
+    );
+    const timer = setTimeout(() => finish(new Error(`timed out with ${events.length} events`)), ms);
+  });
+}
+
+export const cursorOf = (id: string | number) => Buffer.from(`ev:${id}`).toString('base64url');
+
+/** The event log as the database has it (ids after `afterId`, in order), read directly. */
+export async function logIdsAfter(databaseUrl: string, afterId: string): Promise<string[]> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ id: string }>('SELECT e.id::text AS id FROM release_event e WHERE e.id > $1 ORDER BY e.id', [afterId]);
+    return rows.map((r) => r.id);
+  } finally {
+    await c.end();
+  }
+}
+
+export const idOfCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8').slice(3);

@@ -1,0 +1,34 @@
+import { createLogger, loadConfig, startHub, type Hub } from '@releasegraph/server';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestHub extends Hub {
+  database: TestDatabase | null;
+  /** Stops the hub and drops its database. */
+  close(): Promise<void>;
+}
+
+/** A real hub on a random port, on a fresh database (or one given), with an admin token. */
+export async function startTestHub(options: { databaseUrl?: string; redisUrl?: string; env?: Record<string, string> } = {}): Promise<TestHub> {
+  const database = options.databaseUrl ? null : await createTestDatabase();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: options.databaseUrl ?? database!.url,
+    RELEASEGRAPH_ADMIN_TOKEN: ADMIN_TOKEN,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    RELEASEGRAPH_CONFIG: '/dev/null',
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
+  });
+  const hub = await startHub(config, createLogger(config.logLevel));
+  return {
+    ...hub,
+    database,
+    close: async () => {
+      await hub.stop();
+      await database?.drop();
+    },
+  };
+}
