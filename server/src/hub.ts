@@ -24,7 +24,11 @@ export interface Hub {
 }
 
 /** Opens the database given by the config (or starts the embedded one) and applies migrations. */
-export async function openDatabase(config: HubConfig, log: Logger, sql = new SqlStatementCounter()): Promise<{ db: DataSource; embedded: EmbeddedDatabase | null }> {
+export async function openDatabase(
+  config: HubConfig,
+  log: Logger,
+  sql = new SqlStatementCounter(),
+): Promise<{ db: DataSource; embedded: EmbeddedDatabase | null }> {
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir, log);
   const db = createDataSource({ url: config.databaseUrl ?? embedded!.url, logger: log, counter: sql });
   try {
@@ -46,14 +50,17 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     const redis = new RedisPubSub(config.redisUrl, log);
     await redis.connect();
     // One event stream per database: the cluster's system identifier and the database name.
-    const [id] = (await db.query('SELECT system_identifier::text AS cluster, current_database() AS database FROM pg_control_system()')) as Array<{ cluster: string; database: string }>;
+    const [id] = (await db.query('SELECT system_identifier::text AS cluster, current_database() AS database FROM pg_control_system()')) as Array<{
+      cluster: string;
+      database: string;
+    }>;
     pubsub = new NamespacedPubSub(redis, `releasegraph:${id!.cluster}:${id!.database}`);
   } else {
     pubsub = new MemoryPubSub();
   }
-  let relay: EventRelay | undefined;
-  const domain = createDomain(db, pubsub, () => relay?.wake());
-  relay = new EventRelay(db, domain.events, pubsub, log, { pollMs: 250, multiInstance: Boolean(config.redisUrl) });
+  // The relay is woken after each local commit; it needs the domain's event store, hence the order.
+  const domain = createDomain(db, pubsub, () => relay.wake());
+  const relay = new EventRelay(db, domain.events, pubsub, log, { pollMs: 250, multiInstance: Boolean(config.redisUrl) });
   await relay.start();
   if (config.adminToken) await domain.auth.ensureAdminToken(config.adminToken);
 

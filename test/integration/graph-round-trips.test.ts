@@ -22,23 +22,84 @@ describe('the release graph round-trips through GraphQL', () => {
     const api = await s.service('api', [db]);
     const prod = await s.environment('prod', 'PROD');
     const staging = await s.environment('staging', 'STAGING');
-    const releaseId = await s.release('checkout', '2.4.0', { serviceIds: [api, db], plannedStart: '2026-12-01T09:00:00+01:00', timezone: 'Europe/Berlin', priority: 'HIGH' });
+    const releaseId = await s.release('checkout', '2.4.0', {
+      serviceIds: [api, db],
+      plannedStart: '2026-12-01T09:00:00+01:00',
+      timezone: 'Europe/Berlin',
+      priority: 'HIGH',
+    });
     const changeKey = `CHG${Date.now().toString().slice(-7)}`;
     const changeId = await s.change(changeKey, { releaseId, serviceIds: [api], type: 'EMERGENCY', risk: 'HIGH', rollbackPlan: 'redeploy 2.3.9' });
 
     // Rows the connectors will write (issue 3) go through the same domain services.
     const [commit] = await hub.domain.commits.recordCommits(connector, [
-      { id: `git:commit:abc${s.stamp}`, sha: `abc${s.stamp}`, repository: 'acme/api', message: `${changeKey}: retry on timeout`, author: 'dana', committedAt: new Date('2026-11-20T10:00:00Z'), changeKeys: [changeKey], originConnector: 'git', originEntity: 'commit', originId: `abc${s.stamp}` },
+      {
+        id: `git:commit:abc${s.stamp}`,
+        sha: `abc${s.stamp}`,
+        repository: 'acme/api',
+        message: `${changeKey}: retry on timeout`,
+        author: 'dana',
+        committedAt: new Date('2026-11-20T10:00:00Z'),
+        changeKeys: [changeKey],
+        originConnector: 'git',
+        originEntity: 'commit',
+        originId: `abc${s.stamp}`,
+      },
     ]);
-    const tag = await hub.domain.commits.recordTag(connector, { id: `git:tag:v2.4.0-${s.stamp}`, name: `v2.4.0-${s.stamp}`, repository: 'acme/api', commitSha: commit!.sha, releaseId, originConnector: 'git', originEntity: 'tag', originId: 'v2.4.0' });
-    const run = await hub.domain.pipelines.recordRun(connector, {
-      id: `github:pipeline_run:${s.stamp}`, provider: 'github', externalId: s.stamp, status: 'SUCCEEDED' as never, sourceStatus: 'completed/success', commitSha: commit!.sha, ref: 'main', releaseId, serviceId: api,
-      gates: [{ name: 'sonar', kind: 'STATIC_ANALYSIS' as never, status: 'PASSED' as never }], originConnector: 'github', originEntity: 'workflow_run', originId: s.stamp,
+    const tag = await hub.domain.commits.recordTag(connector, {
+      id: `git:tag:v2.4.0-${s.stamp}`,
+      name: `v2.4.0-${s.stamp}`,
+      repository: 'acme/api',
+      commitSha: commit!.sha,
+      releaseId,
+      originConnector: 'git',
+      originEntity: 'tag',
+      originId: 'v2.4.0',
     });
-    const artifact = await hub.domain.pipelines.recordArtifact(connector, { id: `github:artifact:sha256-${s.stamp}`, name: 'api', version: '2.4.0', digest: `sha256:${s.stamp}`, releaseId, serviceId: api, pipelineRunId: run.id, originConnector: 'github', originEntity: 'package', originId: s.stamp });
+    const run = await hub.domain.pipelines.recordRun(connector, {
+      id: `github:pipeline_run:${s.stamp}`,
+      provider: 'github',
+      externalId: s.stamp,
+      status: 'SUCCEEDED' as never,
+      sourceStatus: 'completed/success',
+      commitSha: commit!.sha,
+      ref: 'main',
+      releaseId,
+      serviceId: api,
+      gates: [{ name: 'sonar', kind: 'STATIC_ANALYSIS' as never, status: 'PASSED' as never }],
+      originConnector: 'github',
+      originEntity: 'workflow_run',
+      originId: s.stamp,
+    });
+    const artifact = await hub.domain.pipelines.recordArtifact(connector, {
+      id: `github:artifact:sha256-${s.stamp}`,
+      name: 'api',
+      version: '2.4.0',
+      digest: `sha256:${s.stamp}`,
+      releaseId,
+      serviceId: api,
+      pipelineRunId: run.id,
+      originConnector: 'github',
+      originEntity: 'package',
+      originId: s.stamp,
+    });
     const deployment = await s.deployment({ serviceId: api, environmentId: prod, version: '2.4.0', releaseId, status: 'IN_PROGRESS' });
-    await q('mutation($i: UpdateDeploymentInput!) { updateDeployment(input: $i) { id } }', { i: { id: deployment, status: 'SUCCEEDED', artifactId: artifact.id } });
-    const incident = await hub.domain.incidents.record(connector, { id: `pagerduty:incident:${s.stamp}`, key: `PD-${s.stamp}`, title: 'checkout 5xx', severity: 'SEV2' as never, status: 'TRIGGERED' as never, openedAt: new Date(), releaseId, serviceIds: [api], originConnector: 'pagerduty', originEntity: 'incident', originId: s.stamp });
+    await q('mutation($i: UpdateDeploymentInput!) { updateDeployment(input: $i) { id } }', {
+      i: { id: deployment, status: 'SUCCEEDED', artifactId: artifact.id },
+    });
+    const incident = await hub.domain.incidents.record(connector, {
+      id: `pagerduty:incident:${s.stamp}`,
+      key: `PD-${s.stamp}`,
+      title: 'checkout 5xx',
+      severity: 'SEV2' as never,
+      status: 'TRIGGERED' as never,
+      openedAt: new Date(),
+      releaseId,
+      serviceIds: [api],
+      originConnector: 'pagerduty',
+      originEntity: 'incident',
+      originId: s.stamp,
+    });
 
     const data = await q(
       `query($id: ID!) { release(id: $id) {
@@ -55,22 +116,69 @@ describe('the release graph round-trips through GraphQL', () => {
       { id: releaseId },
     );
     const r = data.release;
-    expect(r).toMatchObject({ id: releaseId, version: '2.4.0', status: 'PLANNED', timezone: 'Europe/Berlin', priority: 'HIGH', plannedStart: '2026-12-01T08:00:00.000Z', origin: { connector: 'api' } });
+    expect(r).toMatchObject({
+      id: releaseId,
+      version: '2.4.0',
+      status: 'PLANNED',
+      timezone: 'Europe/Berlin',
+      priority: 'HIGH',
+      plannedStart: '2026-12-01T08:00:00.000Z',
+      origin: { connector: 'api' },
+    });
     expect(r.services.map((x: any) => x.name).sort()).toEqual([`api-${s.stamp}`, `db-${s.stamp}`]);
     expect(r.services.find((x: any) => x.name === `api-${s.stamp}`).dependsOn).toEqual([{ id: db }]);
     expect(r.services.find((x: any) => x.name === `api-${s.stamp}`).environments).toEqual([{ id: prod }]);
-    expect(r.changes).toEqual([{ key: changeKey, type: 'EMERGENCY', risk: 'HIGH', rollbackPlan: 'redeploy 2.3.9', services: [{ id: api }], commits: [{ sha: commit!.sha }], release: { id: releaseId } }]);
+    expect(r.changes).toEqual([
+      {
+        key: changeKey,
+        type: 'EMERGENCY',
+        risk: 'HIGH',
+        rollbackPlan: 'redeploy 2.3.9',
+        services: [{ id: api }],
+        commits: [{ sha: commit!.sha }],
+        release: { id: releaseId },
+      },
+    ]);
     expect(r.commits).toEqual([{ sha: commit!.sha, message: `${changeKey}: retry on timeout`, changes: [{ key: changeKey }] }]);
     expect(r.tags).toEqual([{ name: tag.name, commit: { sha: commit!.sha }, release: { id: releaseId } }]);
-    expect(r.pipelines).toEqual([{ status: 'SUCCEEDED', sourceStatus: 'completed/success', gates: [{ name: 'sonar', kind: 'STATIC_ANALYSIS', status: 'PASSED' }], service: { id: api }, artifacts: [{ digest: artifact.digest }] }]);
-    expect(r.artifacts).toEqual([{ digest: artifact.digest, pipelineRun: { id: run.id }, promotions: [{ environment: { id: prod, tier: 'PROD' }, deployment: { id: deployment } }] }]);
+    expect(r.pipelines).toEqual([
+      {
+        status: 'SUCCEEDED',
+        sourceStatus: 'completed/success',
+        gates: [{ name: 'sonar', kind: 'STATIC_ANALYSIS', status: 'PASSED' }],
+        service: { id: api },
+        artifacts: [{ digest: artifact.digest }],
+      },
+    ]);
+    expect(r.artifacts).toEqual([
+      { digest: artifact.digest, pipelineRun: { id: run.id }, promotions: [{ environment: { id: prod, tier: 'PROD' }, deployment: { id: deployment } }] },
+    ]);
     expect(r.deployments).toHaveLength(1);
-    expect(r.deployments[0]).toMatchObject({ version: '2.4.0', status: 'SUCCEEDED', deployer: expect.stringContaining('bootstrap-admin'), release: { id: releaseId }, service: { id: api }, environment: { tier: 'PROD' }, artifact: { id: artifact.id } });
+    expect(r.deployments[0]).toMatchObject({
+      version: '2.4.0',
+      status: 'SUCCEEDED',
+      deployer: expect.stringContaining('bootstrap-admin'),
+      release: { id: releaseId },
+      service: { id: api },
+      environment: { tier: 'PROD' },
+      artifact: { id: artifact.id },
+    });
     expect(new Date(r.deployments[0].finishedAt).getTime()).toBeGreaterThanOrEqual(new Date(r.deployments[0].startedAt).getTime());
     expect(r.incidents).toEqual([{ key: incident.key, severity: 'SEV2', services: [{ id: api }], release: { id: releaseId } }]);
 
     // node(id:) resolves every type by its global id
-    for (const [id, type] of [[api, 'Service'], [prod, 'Environment'], [releaseId, 'Release'], [changeId, 'Change'], [commit!.id, 'Commit'], [tag.id, 'GitTag'], [run.id, 'PipelineRun'], [artifact.id, 'Artifact'], [deployment, 'Deployment'], [incident.id, 'Incident']] as const) {
+    for (const [id, type] of [
+      [api, 'Service'],
+      [prod, 'Environment'],
+      [releaseId, 'Release'],
+      [changeId, 'Change'],
+      [commit!.id, 'Commit'],
+      [tag.id, 'GitTag'],
+      [run.id, 'PipelineRun'],
+      [artifact.id, 'Artifact'],
+      [deployment, 'Deployment'],
+      [incident.id, 'Incident'],
+    ] as const) {
       const n = await q('query($id: ID!) { node(id: $id) { __typename id } }', { id });
       expect(n.node).toEqual({ __typename: type, id });
     }
@@ -114,19 +222,31 @@ describe('the release graph round-trips through GraphQL', () => {
     const chg = await s.change(`OPS-${Date.now() % 100000}`, { title: 'add cart' });
     const dep = await s.deployment({ serviceId: a, environmentId: env, version: '1.0.0', releaseId: rel });
 
-    const svc = await q('mutation($i: UpdateServiceInput!) { updateService(input: $i) { name ownerTeam dependsOn { id } } }', { i: { id: a, ownerTeam: 'payments', dependsOn: [b] } });
+    const svc = await q('mutation($i: UpdateServiceInput!) { updateService(input: $i) { name ownerTeam dependsOn { id } } }', {
+      i: { id: a, ownerTeam: 'payments', dependsOn: [b] },
+    });
     expect(svc.updateService).toEqual({ name: `cart-${s.stamp}`, ownerTeam: 'payments', dependsOn: [{ id: b }] });
-    const e = await q('mutation($i: UpdateEnvironmentInput!) { updateEnvironment(input: $i) { name tier region } }', { i: { id: env, tier: 'STAGING', region: 'eu-west-1' } });
+    const e = await q('mutation($i: UpdateEnvironmentInput!) { updateEnvironment(input: $i) { name tier region } }', {
+      i: { id: env, tier: 'STAGING', region: 'eu-west-1' },
+    });
     expect(e.updateEnvironment).toEqual({ name: `qa-${s.stamp}`, tier: 'STAGING', region: 'eu-west-1' });
-    const r1 = await q('mutation($i: UpdateReleaseInput!) { updateRelease(input: $i) { status description services { id } } }', { i: { id: rel, status: 'SCHEDULED', serviceIds: [a] } });
+    const r1 = await q('mutation($i: UpdateReleaseInput!) { updateRelease(input: $i) { status description services { id } } }', {
+      i: { id: rel, status: 'SCHEDULED', serviceIds: [a] },
+    });
     expect(r1.updateRelease).toEqual({ status: 'SCHEDULED', description: 'first', services: [{ id: a }] });
-    const c1 = await q('mutation($i: UpdateChangeInput!) { updateChange(input: $i) { title state release { id } } }', { i: { id: chg, state: 'AUTHORIZE', releaseId: rel } });
+    const c1 = await q('mutation($i: UpdateChangeInput!) { updateChange(input: $i) { title state release { id } } }', {
+      i: { id: chg, state: 'AUTHORIZE', releaseId: rel },
+    });
     expect(c1.updateChange).toEqual({ title: 'add cart', state: 'AUTHORIZE', release: { id: rel } });
-    const d1 = await q('mutation($i: UpdateDeploymentInput!) { updateDeployment(input: $i) { status strategy startedAt } }', { i: { id: dep, status: 'IN_PROGRESS', strategy: 'CANARY' } });
+    const d1 = await q('mutation($i: UpdateDeploymentInput!) { updateDeployment(input: $i) { status strategy startedAt } }', {
+      i: { id: dep, status: 'IN_PROGRESS', strategy: 'CANARY' },
+    });
     expect(d1.updateDeployment).toMatchObject({ status: 'IN_PROGRESS', strategy: 'CANARY' });
     expect(d1.updateDeployment.startedAt).toBeTruthy();
 
-    const log = await q('query($f: ReleaseEventFilter) { releaseEventLog(first: 100, filter: $f) { edges { node { type subjectId actor } } } }', { f: { releaseId: rel } });
+    const log = await q('query($f: ReleaseEventFilter) { releaseEventLog(first: 100, filter: $f) { edges { node { type subjectId actor } } } }', {
+      f: { releaseId: rel },
+    });
     expect(log.releaseEventLog.edges.map((x: any) => x.node.type)).toEqual([
       'release.created',
       'deployment.created',
@@ -152,7 +272,10 @@ describe('the release graph round-trips through GraphQL', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const page: any = await q('query($after: String) { releases(first: 10, after: $after, filter: { nameContains: "pager" }) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }', { after });
+      const page: any = await q(
+        'query($after: String) { releases(first: 10, after: $after, filter: { nameContains: "pager" }) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }',
+        { after },
+      );
       expect(page.releases.totalCount).toBe(pages === 0 ? 25 : 26);
       seen.push(...page.releases.edges.map((e: any) => e.node.id));
       after = page.releases.pageInfo.hasNextPage ? page.releases.pageInfo.endCursor : null;
@@ -174,7 +297,9 @@ describe('the release graph round-trips through GraphQL', () => {
     expect(byEnv.releases.edges.map((e: any) => e.node.id)).toEqual([created[1]]);
     const future = await q('{ releases(first: 50, filter: { createdAt: { from: "2999-01-01T00:00:00Z" } }) { edges { node { id } } } }');
     expect(future.releases.edges).toEqual([]);
-    const past = await q(`{ releases(first: 50, filter: { nameContains: "pager", createdAt: { to: "${new Date(Date.now() + 60_000).toISOString()}" } }) { edges { node { id } } } }`);
+    const past = await q(
+      `{ releases(first: 50, filter: { nameContains: "pager", createdAt: { to: "${new Date(Date.now() + 60_000).toISOString()}" } }) { edges { node { id } } } }`,
+    );
     expect(past.releases.edges).toHaveLength(26);
   });
 });

@@ -12,7 +12,12 @@ async function headCursor(hub: TestHub): Promise<string | null> {
   let after: string | null = null;
   let last: string | null = null;
   for (;;) {
-    const page: any = await gqlOk(hub.url, 'query($after: String) { releaseEventLog(first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }', { after }, ADMIN_TOKEN);
+    const page: any = await gqlOk(
+      hub.url,
+      'query($after: String) { releaseEventLog(first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }',
+      { after },
+      ADMIN_TOKEN,
+    );
     last = page.releaseEventLog.edges.at(-1)?.cursor ?? last;
     if (!page.releaseEventLog.pageInfo.hasNextPage) return last;
     after = page.releaseEventLog.pageInfo.endCursor;
@@ -77,7 +82,11 @@ describe('releaseEvents over graphql-ws', () => {
 
     await hub.domain.releases.update(admin, { id: before.id, status: 'SCHEDULED' as never });
     const filtered = wsClient(hub.url, ADMIN_TOKEN);
-    const f = await collectEvents(filtered, { after: cursorBefore, filter: { releaseId: before.id, types: ['release.status_changed'] } }, { until: (ev) => ev.length >= 1 });
+    const f = await collectEvents(
+      filtered,
+      { after: cursorBefore, filter: { releaseId: before.id, types: ['release.status_changed'] } },
+      { until: (ev) => ev.length >= 1 },
+    );
     // a live event matching the filter still arrives after the replay
     const f2Promise = collectEvents(filtered, { after: f.events[0]!.cursor, filter: { types: ['release.*'] } }, { until: (ev) => ev.length >= 1 });
     await new Promise((r) => setTimeout(r, 300));
@@ -116,7 +125,13 @@ describe('several hubs on one database, events through Redis', () => {
     // writes land on both hubs concurrently
     await Promise.all([
       (async () => {
-        for (let i = 0; i < 100; i++) await gqlOk(a.url, 'mutation($i: CreateReleaseInput!) { createRelease(input: $i) { id } }', { i: { name: 'via-a', version: `${i}.0.0` } }, ADMIN_TOKEN);
+        for (let i = 0; i < 100; i++)
+          await gqlOk(
+            a.url,
+            'mutation($i: CreateReleaseInput!) { createRelease(input: $i) { id } }',
+            { i: { name: 'via-a', version: `${i}.0.0` } },
+            ADMIN_TOKEN,
+          );
       })(),
       (async () => {
         for (let i = 0; i < 100; i++) await b.domain.releases.create(admin, { name: 'via-b', version: `${i}.0.0` });

@@ -8,7 +8,12 @@ export interface GraphQLResponse<T = Record<string, any>> {
 }
 
 /** POSTs one GraphQL operation the way any HTTP client would. */
-export async function gql<T = Record<string, any>>(url: string, query: string, variables: Record<string, unknown> = {}, token: string | null = null): Promise<GraphQLResponse<T>> {
+export async function gql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token: string | null = null,
+): Promise<GraphQLResponse<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });

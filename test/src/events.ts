@@ -1,7 +1,8 @@
 import type { Client } from 'graphql-ws';
 import pg from 'pg';
 
-export const EVENTS = 'subscription($after: String, $filter: ReleaseEventFilter) { releaseEvents(after: $after, filter: $filter) { cursor type releaseId subjectId } }';
+export const EVENTS =
+  'subscription($after: String, $filter: ReleaseEventFilter) { releaseEvents(after: $after, filter: $filter) { cursor type releaseId subjectId } }';
 
 export interface ReceivedEvent {
   cursor: string;

@@ -9,22 +9,37 @@ export function seed(url: string, token = ADMIN_TOKEN) {
   return {
     stamp,
     async service(name: string, dependsOn: string[] = []): Promise<string> {
-      const r = await call<{ createService: { id: string } }>('mutation($i: CreateServiceInput!) { createService(input: $i) { id } }', { i: { name: `${name}-${stamp}`, dependsOn } });
+      const r = await call<{ createService: { id: string } }>('mutation($i: CreateServiceInput!) { createService(input: $i) { id } }', {
+        i: { name: `${name}-${stamp}`, dependsOn },
+      });
       return r.createService.id;
     },
     async environment(name: string, tier: string): Promise<string> {
-      const r = await call<{ createEnvironment: { id: string } }>('mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { id } }', { i: { name: `${name}-${stamp}`, tier } });
+      const r = await call<{ createEnvironment: { id: string } }>('mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { id } }', {
+        i: { name: `${name}-${stamp}`, tier },
+      });
       return r.createEnvironment.id;
     },
     async release(name: string, version: string, extra: Record<string, unknown> = {}): Promise<string> {
-      const r = await call<{ createRelease: { id: string } }>('mutation($i: CreateReleaseInput!) { createRelease(input: $i) { id } }', { i: { name: `${name}-${stamp}`, version, ...extra } });
+      const r = await call<{ createRelease: { id: string } }>('mutation($i: CreateReleaseInput!) { createRelease(input: $i) { id } }', {
+        i: { name: `${name}-${stamp}`, version, ...extra },
+      });
       return r.createRelease.id;
     },
     async change(key: string, extra: Record<string, unknown> = {}): Promise<string> {
-      const r = await call<{ createChange: { id: string } }>('mutation($i: CreateChangeInput!) { createChange(input: $i) { id } }', { i: { key, title: `change ${key}`, ...extra } });
+      const r = await call<{ createChange: { id: string } }>('mutation($i: CreateChangeInput!) { createChange(input: $i) { id } }', {
+        i: { key, title: `change ${key}`, ...extra },
+      });
       return r.createChange.id;
     },
-    async deployment(input: { serviceId: string; environmentId: string; version: string; releaseId?: string; status?: string; startedAt?: string }): Promise<string> {
+    async deployment(input: {
+      serviceId: string;
+      environmentId: string;
+      version: string;
+      releaseId?: string;
+      status?: string;
+      startedAt?: string;
+    }): Promise<string> {
       const r = await call<{ createDeployment: { id: string } }>('mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id } }', { i: input });
       return r.createDeployment.id;
     },

@@ -8,12 +8,7 @@ export class EventStore {
 
   /** Events with `afterId < id (<= upToId)`, oldest first, matching the filter. */
   async readAfter(afterId: string, limit: number, filter?: ReleaseEventFilter | null, upToId?: string): Promise<EventRecord[]> {
-    const qb = this.db
-      .getRepository(ReleaseEventRow)
-      .createQueryBuilder('e')
-      .where('e.id > :afterId', { afterId })
-      .orderBy('e.id', 'ASC')
-      .limit(limit);
+    const qb = this.db.getRepository(ReleaseEventRow).createQueryBuilder('e').where('e.id > :afterId', { afterId }).orderBy('e.id', 'ASC').limit(limit);
     if (upToId) qb.andWhere('e.id <= :upToId', { upToId });
     if (filter?.releaseId) qb.andWhere('e.release_id = :releaseId', { releaseId: filter.releaseId });
     if (filter?.subjectId) qb.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });

@@ -36,12 +36,18 @@ export class ReleaseEventResolver {
     const edges = rows.slice(0, first).map((r) => ({ cursor: encodeEventCursor(r.id), node: toReleaseEvent(r) }));
     return {
       edges,
-      pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: afterId !== '0', startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? page.after ?? null },
+      pageInfo: {
+        hasNextPage: rows.length > first,
+        hasPreviousPage: afterId !== '0',
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? page.after ?? null,
+      },
     };
   }
 
   @Subscription(() => ReleaseEvent, {
-    description: 'Every committed state change. Without `after`: from now on. With `after`: the missed events first, exactly once and in order, then live ones.',
+    description:
+      'Every committed state change. Without `after`: from now on. With `after`: the missed events first, exactly once and in order, then live ones.',
     subscribe: ({ args, context }) => {
       const ctx = context as GraphContext;
       const { after, filter } = args as { after?: string | null; filter?: ReleaseEventFilter | null };

@@ -1,5 +1,5 @@
 import { createMethodMiddlewareDecorator } from 'type-graphql';
-import { Permission, roleGrants } from '../modules/auth/roles.js';
+import { type Permission, roleGrants } from '../modules/auth/roles.js';
 import type { GraphContext } from './context.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 

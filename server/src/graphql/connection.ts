@@ -102,7 +102,9 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     const c = decodeCursor(args.after);
     qb.andWhere(
       new Brackets((w) =>
-        w.where(`${alias}.created_at < :cursorAt`, { cursorAt: c.createdAt }).orWhere(`(${alias}.created_at = :cursorAt AND ${alias}.id < :cursorId)`, { cursorId: c.id }),
+        w
+          .where(`${alias}.created_at < :cursorAt`, { cursorAt: c.createdAt })
+          .orWhere(`(${alias}.created_at = :cursorAt AND ${alias}.id < :cursorId)`, { cursorId: c.id }),
       ),
     );
   }

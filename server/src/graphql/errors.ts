@@ -40,12 +40,14 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** A field the caller's role does not grant; other fields of the same request still answer (HTTP 200). */
 export class ForbiddenError extends DomainError {
   constructor(message: string) {
-    super(ErrorCode.Forbidden, message, {}, 403);
+    super(ErrorCode.Forbidden, message);
   }
 }
 
+/** No valid token: the whole request is refused (HTTP 401). */
 export class UnauthenticatedError extends DomainError {
   constructor(message = 'a valid API token is required (Authorization: Bearer <token>)') {
     super(ErrorCode.Unauthenticated, message, {}, 401);

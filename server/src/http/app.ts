@@ -51,7 +51,12 @@ function formatError(log: Logger) {
     if (code && code !== ErrorCode.Internal) return formatted; // GraphQL validation, parse and variable errors
     const ref = crypto.randomUUID();
     log.error({ err: original, ref, path: formatted.path }, 'unexpected error');
-    return { message: `Internal server error (ref ${ref})`, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.Internal, ref } };
+    return {
+      message: `Internal server error (ref ${ref})`,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.Internal, ref },
+    };
   };
 }
 
@@ -122,7 +127,11 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     introspection: !deps.production,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), closeWebSockets, ...(deps.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      closeWebSockets,
+      ...(deps.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
   });
   await apollo.start();
   app.use(

@@ -31,7 +31,10 @@ export class WriteTx {
 const EVENT_LOG_LOCK = 0x5247_4c31; // "RGL1"
 export const GENESIS_HASH = '0'.repeat(64);
 
-export function auditHash(prevHash: string, entry: { at: Date; actorId: string; actor: string; action: string; subjectType: string; subjectId: string; data: unknown }): string {
+export function auditHash(
+  prevHash: string,
+  entry: { at: Date; actorId: string; actor: string; action: string; subjectType: string; subjectId: string; data: unknown },
+): string {
   const content = canonicalJson({ ...entry, at: entry.at.toISOString() });
   return crypto.createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }

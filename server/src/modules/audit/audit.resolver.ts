@@ -7,7 +7,11 @@ import { AuditChainVerification, AuditEntryConnection, AuditEntryFilter } from '
 @Resolver(() => AuditEntry)
 export class AuditResolver {
   @Query(() => AuditEntryConnection, { description: 'The audit trail, newest first.' })
-  auditEntries(@Args(() => PageArgs) page: PageArgs, @Arg('filter', () => AuditEntryFilter, { nullable: true }) filter: AuditEntryFilter | null, @Ctx() ctx: GraphContext) {
+  auditEntries(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => AuditEntryFilter, { nullable: true }) filter: AuditEntryFilter | null,
+    @Ctx() ctx: GraphContext,
+  ) {
     return ctx.domain.audit.list(filter, page);
   }
 

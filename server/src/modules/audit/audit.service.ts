@@ -28,11 +28,19 @@ export class AuditTrail {
     whereInRange(qb, 'at', filter?.at, 'filter.at');
     const countQuery = qb.clone();
     if (page.after) qb.andWhere('a.seq < :seq', { seq: decode(page.after) });
-    const rows = await qb.orderBy('a.seq', 'DESC').take(first + 1).getMany();
+    const rows = await qb
+      .orderBy('a.seq', 'DESC')
+      .take(first + 1)
+      .getMany();
     const edges = rows.slice(0, first).map((node) => ({ cursor: encode(node.seq), node }));
     return {
       edges,
-      pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: Boolean(page.after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: {
+        hasNextPage: rows.length > first,
+        hasPreviousPage: Boolean(page.after),
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
       get totalCount() {
         return countQuery.getCount();
       },
@@ -45,9 +53,23 @@ export class AuditTrail {
     let entries = 0;
     let after = '0';
     for (;;) {
-      const batch = await this.db.getRepository(AuditEntry).createQueryBuilder('a').where('a.seq > :after', { after }).orderBy('a.seq', 'ASC').take(2000).getMany();
+      const batch = await this.db
+        .getRepository(AuditEntry)
+        .createQueryBuilder('a')
+        .where('a.seq > :after', { after })
+        .orderBy('a.seq', 'ASC')
+        .take(2000)
+        .getMany();
       for (const e of batch) {
-        const expected = auditHash(prevHash, { at: e.at, actorId: e.actorId, actor: e.actor, action: e.action, subjectType: e.subjectType, subjectId: e.subjectId, data: e.data });
+        const expected = auditHash(prevHash, {
+          at: e.at,
+          actorId: e.actorId,
+          actor: e.actor,
+          action: e.action,
+          subjectType: e.subjectType,
+          subjectId: e.subjectId,
+          data: e.data,
+        });
         if (e.prevHash !== prevHash || e.hash !== expected) return { intact: false, entries, firstBrokenSeq: e.seq };
         prevHash = e.hash;
         entries++;

@@ -21,7 +21,12 @@ export function generateToken(): string {
 export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'system', role: Role.ADMIN };
 
 const tokenInput = z.object({
-  name: z.string().trim().min(1).max(100).regex(/^[\w.@-]+( [\w.@-]+)*$/, 'letters, digits, spaces and . _ @ - only'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[\w.@-]+( [\w.@-]+)*$/, 'letters, digits, spaces and . _ @ - only'),
   role: z.enum(Role),
 });
 
@@ -51,7 +56,14 @@ export class AuthService {
     const { name, role } = parseInput(tokenInput, input, 'input');
     const token = generateToken();
     const apiToken = await this.writes.run(actor, async (tx) => {
-      const row = tx.manager.create(ApiToken, { id: `rg:token:${crypto.randomUUID()}`, name, role, tokenHash: hashToken(token), createdBy: actor.name, revokedAt: null });
+      const row = tx.manager.create(ApiToken, {
+        id: `rg:token:${crypto.randomUUID()}`,
+        name,
+        role,
+        tokenHash: hashToken(token),
+        createdBy: actor.name,
+        revokedAt: null,
+      });
       await tx.manager.insert(ApiToken, row);
       tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: row.id, payload: { name, role } });
       return row;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byId, groupBy, manyBy, through } from '../../graphql/loader-kit.js';
-import { Commit, commitOfRow } from '../commits/commit.entity.js';
+import { type Commit, commitOfRow } from '../commits/commit.entity.js';
 import { Service } from '../services/service.entity.js';
 import { Approval, Change, ChangeServiceLink } from './change.entity.js';
 

@@ -29,7 +29,10 @@ const changeFields = {
   releaseId: fields.id.nullish(),
   serviceIds: z.array(fields.id).max(500, 'at most 500 services').nullish(),
 };
-const createSchema = z.object({ key: z.string().trim().max(50, 'at most 50 characters').regex(CHANGE_KEY, 'not a change key (e.g. CHG0030001, OPS-123)'), ...changeFields });
+const createSchema = z.object({
+  key: z.string().trim().max(50, 'at most 50 characters').regex(CHANGE_KEY, 'not a change key (e.g. CHG0030001, OPS-123)'),
+  ...changeFields,
+});
 const updateSchema = z.object({ id: fields.id, ...changeFields, title: fields.title.nullish() });
 
 /** Change tickets and their links to releases and services. */
@@ -51,7 +54,8 @@ export class ChangeManager {
     if (filter?.type?.length) qb.andWhere('c.type IN (:...types)', { types: filter.type });
     if (filter?.releaseId) qb.andWhere('c.release_id = :releaseId', { releaseId: filter.releaseId });
     if (filter?.key) qb.andWhere('c.key = :key', { key: filter.key });
-    if (filter?.serviceId) qb.andWhere('EXISTS (SELECT 1 FROM change_service cs WHERE cs.change_id = c.id AND cs.service_id = :serviceId)', { serviceId: filter.serviceId });
+    if (filter?.serviceId)
+      qb.andWhere('EXISTS (SELECT 1 FROM change_service cs WHERE cs.change_id = c.id AND cs.service_id = :serviceId)', { serviceId: filter.serviceId });
     whereInRange(qb, 'window_start', filter?.windowStart, 'filter.windowStart');
     whereInRange(qb, 'created_at', filter?.createdAt, 'filter.createdAt');
     return paginate(qb, page);
@@ -112,7 +116,10 @@ export class ChangeManager {
         requestedBy: input.requestedBy,
         releaseId: input.releaseId,
       });
-      assertWindowOrder(changes.windowStart === undefined ? current.windowStart : changes.windowStart, changes.windowEnd === undefined ? current.windowEnd : changes.windowEnd);
+      assertWindowOrder(
+        changes.windowStart === undefined ? current.windowStart : changes.windowStart,
+        changes.windowEnd === undefined ? current.windowEnd : changes.windowEnd,
+      );
       if (Object.keys(changes).length) await m.update(Change, { id: input.id }, changes);
       let serviceIds: string[] | undefined;
       if (input.serviceIds) {
@@ -122,9 +129,21 @@ export class ChangeManager {
         await linkServices(m, input.id, serviceIds);
       }
       const saved = await m.findOneByOrFail(Change, { id: input.id });
-      tx.record({ type: 'change.updated', subjectType: 'Change', subjectId: input.id, releaseId: saved.releaseId, payload: { ...saved, ...(serviceIds ? { serviceIds } : {}) } });
+      tx.record({
+        type: 'change.updated',
+        subjectType: 'Change',
+        subjectId: input.id,
+        releaseId: saved.releaseId,
+        payload: { ...saved, ...(serviceIds ? { serviceIds } : {}) },
+      });
       if (changes.state && changes.state !== current.state) {
-        tx.record({ type: 'change.state_changed', subjectType: 'Change', subjectId: input.id, releaseId: saved.releaseId, payload: { key: saved.key, from: current.state, to: changes.state } });
+        tx.record({
+          type: 'change.state_changed',
+          subjectType: 'Change',
+          subjectId: input.id,
+          releaseId: saved.releaseId,
+          payload: { key: saved.key, from: current.state, to: changes.state },
+        });
       }
       return saved;
     });
@@ -140,5 +159,9 @@ function assertWindowOrder(start: Date | null | undefined, end: Date | null | un
 }
 
 async function linkServices(m: EntityManager, changeId: string, serviceIds: string[]): Promise<void> {
-  if (serviceIds.length) await m.insert(ChangeServiceLink, serviceIds.map((serviceId) => ({ changeId, serviceId })));
+  if (serviceIds.length)
+    await m.insert(
+      ChangeServiceLink,
+      serviceIds.map((serviceId) => ({ changeId, serviceId })),
+    );
 }

@@ -27,7 +27,13 @@ export async function upsertGraphRow<T extends GraphRow>(
   event: { subjectType: string; event: string; releaseId?: string | null },
 ): Promise<T> {
   const m = tx.manager;
-  const inserted = await m.createQueryBuilder().insert().into(entity).values(record as never).orIgnore().execute();
+  const inserted = await m
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(record as never)
+    .orIgnore()
+    .execute();
   const releaseId = event.releaseId ?? null;
   if ((inserted.raw as unknown[]).length > 0) {
     const saved = await m.findOneByOrFail(entity, { id: record.id } as never);
@@ -39,6 +45,12 @@ export async function upsertGraphRow<T extends GraphRow>(
   if (!changed.length) return existing;
   await m.update(entity, { id: record.id } as never, Object.fromEntries(changed) as never);
   const saved = await m.findOneByOrFail(entity, { id: record.id } as never);
-  tx.record({ type: `${event.event}.updated`, subjectType: event.subjectType, subjectId: record.id, releaseId, payload: { ...saved, changed: changed.map(([k]) => k) } });
+  tx.record({
+    type: `${event.event}.updated`,
+    subjectType: event.subjectType,
+    subjectId: record.id,
+    releaseId,
+    payload: { ...saved, changed: changed.map(([k]) => k) },
+  });
   return saved;
 }

@@ -13,7 +13,11 @@ import { CreateDeploymentInput, DeploymentConnection, DeploymentFilter, UpdateDe
 @Resolver(() => Deployment)
 export class DeploymentResolver {
   @Query(() => DeploymentConnection, { description: 'Deployments, newest first.' })
-  deployments(@Args(() => PageArgs) page: PageArgs, @Arg('filter', () => DeploymentFilter, { nullable: true }) filter: DeploymentFilter | null, @Ctx() ctx: GraphContext) {
+  deployments(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => DeploymentFilter, { nullable: true }) filter: DeploymentFilter | null,
+    @Ctx() ctx: GraphContext,
+  ) {
     return ctx.domain.deployments.list(filter, page);
   }
 

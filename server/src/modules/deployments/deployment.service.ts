@@ -147,6 +147,11 @@ export class DeploymentManager {
   }
 }
 
-async function assertExists(m: EntityManager, entity: typeof Service | typeof Environment | typeof Release | typeof Artifact, id: string, field: string): Promise<void> {
+async function assertExists(
+  m: EntityManager,
+  entity: typeof Service | typeof Environment | typeof Release | typeof Artifact,
+  id: string,
+  field: string,
+): Promise<void> {
   if (!(await m.existsBy(entity, { id }))) throw new NotFoundError(entity.name, id, field);
 }

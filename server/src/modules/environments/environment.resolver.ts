@@ -9,7 +9,11 @@ import { CreateEnvironmentInput, EnvironmentConnection, EnvironmentFilter, Updat
 @Resolver(() => Environment)
 export class EnvironmentResolver {
   @Query(() => EnvironmentConnection, { description: 'Environments, newest first.' })
-  environments(@Args(() => PageArgs) page: PageArgs, @Arg('filter', () => EnvironmentFilter, { nullable: true }) filter: EnvironmentFilter | null, @Ctx() ctx: GraphContext) {
+  environments(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => EnvironmentFilter, { nullable: true }) filter: EnvironmentFilter | null,
+    @Ctx() ctx: GraphContext,
+  ) {
     return ctx.domain.environments.list(filter, page);
   }
 

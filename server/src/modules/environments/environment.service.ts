@@ -32,7 +32,8 @@ export class EnvironmentManager {
     const input = parseInput(createSchema, raw, 'input');
     return this.writes.run(actor, async (tx) => {
       const m = tx.manager;
-      if (await m.existsBy(Environment, { name: input.name })) throw new ConflictError(`an environment named ${JSON.stringify(input.name)} already exists`, 'input.name');
+      if (await m.existsBy(Environment, { name: input.name }))
+        throw new ConflictError(`an environment named ${JSON.stringify(input.name)} already exists`, 'input.name');
       const id = `rg:environment:${crypto.randomUUID()}`;
       await m.insert(Environment, { id, name: input.name, tier: input.tier, region: input.region ?? null, originConnector: 'api' });
       const saved = await m.findOneByOrFail(Environment, { id });

@@ -9,7 +9,11 @@ import { IncidentConnection, IncidentFilter } from './incident.types.js';
 @Resolver(() => Incident)
 export class IncidentResolver {
   @Query(() => IncidentConnection, { description: 'Incidents, newest first.' })
-  incidents(@Args(() => PageArgs) page: PageArgs, @Arg('filter', () => IncidentFilter, { nullable: true }) filter: IncidentFilter | null, @Ctx() ctx: GraphContext) {
+  incidents(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => IncidentFilter, { nullable: true }) filter: IncidentFilter | null,
+    @Ctx() ctx: GraphContext,
+  ) {
     return ctx.domain.incidents.list(filter, page);
   }
 

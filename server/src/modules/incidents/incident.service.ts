@@ -7,7 +7,9 @@ import { upsertGraphRow, type OriginFields } from '../common/upsert.js';
 import { Incident, IncidentServiceLink } from './incident.entity.js';
 import type { IncidentFilter } from './incident.types.js';
 
-export type IncidentRecord = Pick<Incident, 'id' | 'key' | 'title' | 'severity' | 'status' | 'openedAt'> & Partial<Omit<Incident, 'id'>> & OriginFields & { serviceIds?: string[] };
+export type IncidentRecord = Pick<Incident, 'id' | 'key' | 'title' | 'severity' | 'status' | 'openedAt'> &
+  Partial<Omit<Incident, 'id'>> &
+  OriginFields & { serviceIds?: string[] };
 
 /** Incidents from PagerDuty, the ITSM, or the hub's own detection. */
 export class IncidentLedger {
@@ -21,7 +23,8 @@ export class IncidentLedger {
     if (filter?.status?.length) qb.andWhere('i.status IN (:...statuses)', { statuses: filter.status });
     if (filter?.severity?.length) qb.andWhere('i.severity IN (:...severities)', { severities: filter.severity });
     if (filter?.releaseId) qb.andWhere('i.release_id = :releaseId', { releaseId: filter.releaseId });
-    if (filter?.serviceId) qb.andWhere('EXISTS (SELECT 1 FROM incident_service s WHERE s.incident_id = i.id AND s.service_id = :serviceId)', { serviceId: filter.serviceId });
+    if (filter?.serviceId)
+      qb.andWhere('EXISTS (SELECT 1 FROM incident_service s WHERE s.incident_id = i.id AND s.service_id = :serviceId)', { serviceId: filter.serviceId });
     whereInRange(qb, 'opened_at', filter?.openedAt, 'filter.openedAt');
     return paginate(qb, page);
   }
@@ -30,7 +33,13 @@ export class IncidentLedger {
     return this.writes.run(actor, async (tx) => {
       const saved = await upsertGraphRow(tx, Incident, incident, { subjectType: 'Incident', event: 'incident', releaseId: incident.releaseId });
       if (serviceIds?.length) {
-        await tx.manager.createQueryBuilder().insert().into(IncidentServiceLink).values(serviceIds.map((serviceId) => ({ incidentId: saved.id, serviceId }))).orIgnore().execute();
+        await tx.manager
+          .createQueryBuilder()
+          .insert()
+          .into(IncidentServiceLink)
+          .values(serviceIds.map((serviceId) => ({ incidentId: saved.id, serviceId })))
+          .orIgnore()
+          .execute();
       }
       return saved;
     });

@@ -23,7 +23,11 @@ export class Promotion {
 @Resolver(() => PipelineRun)
 export class PipelineRunResolver {
   @Query(() => PipelineRunConnection, { description: 'Pipeline runs, newest first.' })
-  pipelineRuns(@Args(() => PageArgs) page: PageArgs, @Arg('filter', () => PipelineRunFilter, { nullable: true }) filter: PipelineRunFilter | null, @Ctx() ctx: GraphContext) {
+  pipelineRuns(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => PipelineRunFilter, { nullable: true }) filter: PipelineRunFilter | null,
+    @Ctx() ctx: GraphContext,
+  ) {
     return ctx.domain.pipelines.listRuns(filter, page);
   }
 
@@ -46,7 +50,11 @@ export class PipelineRunResolver {
 @Resolver(() => Artifact)
 export class ArtifactResolver {
   @Query(() => ArtifactConnection, { description: 'Artifacts, newest first.' })
-  artifacts(@Args(() => PageArgs) page: PageArgs, @Arg('filter', () => ArtifactFilter, { nullable: true }) filter: ArtifactFilter | null, @Ctx() ctx: GraphContext) {
+  artifacts(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => ArtifactFilter, { nullable: true }) filter: ArtifactFilter | null,
+    @Ctx() ctx: GraphContext,
+  ) {
     return ctx.domain.pipelines.listArtifacts(filter, page);
   }
 

@@ -38,10 +38,14 @@ export class PipelineLedger {
   }
 
   recordRun(actor: Actor, run: PipelineRunRecord): Promise<PipelineRun> {
-    return this.writes.run(actor, (tx) => upsertGraphRow(tx, PipelineRun, run, { subjectType: 'PipelineRun', event: 'pipeline_run', releaseId: run.releaseId }));
+    return this.writes.run(actor, (tx) =>
+      upsertGraphRow(tx, PipelineRun, run, { subjectType: 'PipelineRun', event: 'pipeline_run', releaseId: run.releaseId }),
+    );
   }
 
   recordArtifact(actor: Actor, artifact: ArtifactRecord): Promise<Artifact> {
-    return this.writes.run(actor, (tx) => upsertGraphRow(tx, Artifact, artifact, { subjectType: 'Artifact', event: 'artifact', releaseId: artifact.releaseId }));
+    return this.writes.run(actor, (tx) =>
+      upsertGraphRow(tx, Artifact, artifact, { subjectType: 'Artifact', event: 'artifact', releaseId: artifact.releaseId }),
+    );
   }
 }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byId, groupBy, manyBy, through } from '../../graphql/loader-kit.js';
 import { Change } from '../changes/change.entity.js';
-import { Commit, GitTag, commitOfRow } from '../commits/commit.entity.js';
+import { type Commit, GitTag, commitOfRow } from '../commits/commit.entity.js';
 import { Deployment } from '../deployments/deployment.entity.js';
 import { Incident } from '../incidents/incident.entity.js';
 import { Artifact, PipelineRun } from '../pipelines/pipeline.entity.js';

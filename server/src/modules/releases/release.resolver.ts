@@ -20,7 +20,11 @@ export class ReleaseResolver {
   }
 
   @Query(() => ReleaseConnection, { description: 'Releases, newest first.' })
-  releases(@Args(() => PageArgs) page: PageArgs, @Arg('filter', () => ReleaseFilter, { nullable: true }) filter: ReleaseFilter | null, @Ctx() ctx: GraphContext) {
+  releases(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => ReleaseFilter, { nullable: true }) filter: ReleaseFilter | null,
+    @Ctx() ctx: GraphContext,
+  ) {
     return ctx.domain.releases.list(filter, page);
   }
 

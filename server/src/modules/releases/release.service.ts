@@ -58,8 +58,12 @@ export class ReleaseManager {
   list(filter: ReleaseFilter | null | undefined, page: { first?: number | null; after?: string | null }): Promise<Connection<Release>> {
     const qb = this.db.getRepository(Release).createQueryBuilder('r');
     if (filter?.status?.length) qb.andWhere('r.status IN (:...statuses)', { statuses: filter.status });
-    if (filter?.serviceId) qb.andWhere('EXISTS (SELECT 1 FROM release_service rs WHERE rs.release_id = r.id AND rs.service_id = :serviceId)', { serviceId: filter.serviceId });
-    if (filter?.environmentId) qb.andWhere('EXISTS (SELECT 1 FROM deployment d WHERE d.release_id = r.id AND d.environment_id = :environmentId)', { environmentId: filter.environmentId });
+    if (filter?.serviceId)
+      qb.andWhere('EXISTS (SELECT 1 FROM release_service rs WHERE rs.release_id = r.id AND rs.service_id = :serviceId)', { serviceId: filter.serviceId });
+    if (filter?.environmentId)
+      qb.andWhere('EXISTS (SELECT 1 FROM deployment d WHERE d.release_id = r.id AND d.environment_id = :environmentId)', {
+        environmentId: filter.environmentId,
+      });
     if (filter?.nameContains) qb.andWhere('r.name ILIKE :name', { name: `%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%` });
     whereInRange(qb, 'planned_start', filter?.plannedStart, 'filter.plannedStart');
     whereInRange(qb, 'created_at', filter?.createdAt, 'filter.createdAt');
@@ -125,7 +129,10 @@ export class ReleaseManager {
         regulatoryDeadline: input.regulatoryDeadline,
         revenueImpact: input.revenueImpact,
       });
-      assertPlannedOrder(changes.plannedStart === undefined ? current.plannedStart : changes.plannedStart, changes.plannedEnd === undefined ? current.plannedEnd : changes.plannedEnd);
+      assertPlannedOrder(
+        changes.plannedStart === undefined ? current.plannedStart : changes.plannedStart,
+        changes.plannedEnd === undefined ? current.plannedEnd : changes.plannedEnd,
+      );
       if (Object.keys(changes).length) await m.update(Release, { id: input.id }, changes);
       let serviceIds: string[] | undefined;
       if (input.serviceIds) {
@@ -138,7 +145,13 @@ export class ReleaseManager {
       const payload = { ...saved, ...(serviceIds ? { serviceIds } : {}) };
       tx.record({ type: 'release.updated', subjectType: 'Release', subjectId: input.id, releaseId: input.id, payload });
       if (changes.status) {
-        tx.record({ type: 'release.status_changed', subjectType: 'Release', subjectId: input.id, releaseId: input.id, payload: { from: current.status, to: changes.status } });
+        tx.record({
+          type: 'release.status_changed',
+          subjectType: 'Release',
+          subjectId: input.id,
+          releaseId: input.id,
+          payload: { from: current.status, to: changes.status },
+        });
       }
       return saved;
     });
@@ -150,5 +163,9 @@ function assertPlannedOrder(start: Date | null | undefined, end: Date | null | u
 }
 
 async function linkServices(m: EntityManager, releaseId: string, serviceIds: string[]): Promise<void> {
-  if (serviceIds.length) await m.insert(ReleaseServiceLink, serviceIds.map((serviceId) => ({ releaseId, serviceId })));
+  if (serviceIds.length)
+    await m.insert(
+      ReleaseServiceLink,
+      serviceIds.map((serviceId) => ({ releaseId, serviceId })),
+    );
 }

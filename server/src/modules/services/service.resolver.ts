@@ -10,7 +10,11 @@ import { CreateServiceInput, ServiceConnection, ServiceFilter, UpdateServiceInpu
 @Resolver(() => Service)
 export class ServiceResolver {
   @Query(() => ServiceConnection, { description: 'Services, newest first.' })
-  services(@Args(() => PageArgs) page: PageArgs, @Arg('filter', () => ServiceFilter, { nullable: true }) filter: ServiceFilter | null, @Ctx() ctx: GraphContext) {
+  services(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => ServiceFilter, { nullable: true }) filter: ServiceFilter | null,
+    @Ctx() ctx: GraphContext,
+  ) {
     return ctx.domain.services.list(filter, page);
   }
 

@@ -34,8 +34,10 @@ export class ServiceCatalog {
   list(filter: ServiceFilter | null | undefined, page: { first?: number | null; after?: string | null }): Promise<Connection<Service>> {
     const qb = this.db.getRepository(Service).createQueryBuilder('s');
     if (filter?.nameContains) qb.andWhere('s.name ILIKE :name', { name: `%${filter.nameContains.replace(/[\\%_]/g, '\\$&')}%` });
-    if (filter?.environmentId) qb.andWhere('EXISTS (SELECT 1 FROM deployment d WHERE d.service_id = s.id AND d.environment_id = :env)', { env: filter.environmentId });
-    if (filter?.dependsOn) qb.andWhere('EXISTS (SELECT 1 FROM service_dependency sd WHERE sd.service_id = s.id AND sd.depends_on_id = :dep)', { dep: filter.dependsOn });
+    if (filter?.environmentId)
+      qb.andWhere('EXISTS (SELECT 1 FROM deployment d WHERE d.service_id = s.id AND d.environment_id = :env)', { env: filter.environmentId });
+    if (filter?.dependsOn)
+      qb.andWhere('EXISTS (SELECT 1 FROM service_dependency sd WHERE sd.service_id = s.id AND sd.depends_on_id = :dep)', { dep: filter.dependsOn });
     return paginate(qb, page);
   }
 
@@ -43,7 +45,8 @@ export class ServiceCatalog {
     const input = parseInput(createSchema, raw, 'input');
     return this.writes.run(actor, async (tx) => {
       const m = tx.manager;
-      if (await m.existsBy(Service, { name: input.name })) throw new ConflictError(`a service named ${JSON.stringify(input.name)} already exists`, 'input.name');
+      if (await m.existsBy(Service, { name: input.name }))
+        throw new ConflictError(`a service named ${JSON.stringify(input.name)} already exists`, 'input.name');
       const dependsOn = [...new Set(input.dependsOn ?? [])];
       await assertServicesExist(m, dependsOn, 'input.dependsOn');
       const row = m.create(Service, {
@@ -55,7 +58,11 @@ export class ServiceCatalog {
         originConnector: 'api',
       });
       await m.insert(Service, row);
-      if (dependsOn.length) await m.insert(ServiceDependency, dependsOn.map((d) => ({ serviceId: row.id, dependsOnId: d })));
+      if (dependsOn.length)
+        await m.insert(
+          ServiceDependency,
+          dependsOn.map((d) => ({ serviceId: row.id, dependsOnId: d })),
+        );
       const saved = await m.findOneByOrFail(Service, { id: row.id });
       tx.record({ type: 'service.created', subjectType: 'Service', subjectId: row.id, payload: { ...saved, dependsOn } });
       return saved;
@@ -80,7 +87,11 @@ export class ServiceCatalog {
         await assertServicesExist(m, dependsOn, 'input.dependsOn');
         await assertNoCycle(m, input.id, dependsOn);
         await m.delete(ServiceDependency, { serviceId: input.id });
-        if (dependsOn.length) await m.insert(ServiceDependency, dependsOn.map((d) => ({ serviceId: input.id, dependsOnId: d })));
+        if (dependsOn.length)
+          await m.insert(
+            ServiceDependency,
+            dependsOn.map((d) => ({ serviceId: input.id, dependsOnId: d })),
+          );
       }
       const saved = await m.findOneByOrFail(Service, { id: input.id });
       tx.record({ type: 'service.updated', subjectType: 'Service', subjectId: input.id, payload: { ...saved, ...(dependsOn ? { dependsOn } : {}) } });

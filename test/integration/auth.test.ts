@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, gql, gqlOk, wsClient } from '../src/client.js';
+import { collectEvents } from '../src/events.js';
+import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
+
+const run = promisify(execFile);
+const CLI = path.resolve(import.meta.dirname, '../../server/dist/cli.js');
+const CREATE = 'mutation($i: CreateReleaseInput!) { createRelease(input: $i) { id } }';
+
+let hub: TestHub;
+async function token(role: string, name: string): Promise<string> {
+  const r = await gqlOk<any>(
+    hub.url,
+    'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { name role } } }',
+    { i: { name, role } },
+    ADMIN_TOKEN,
+  );
+  expect(r.createApiToken.apiToken).toEqual({ name, role });
+  return r.createApiToken.token;
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe('API tokens and roles', () => {
+  it('refuses anonymous requests and unknown tokens with UNAUTHENTICATED (HTTP 401)', async () => {
+    const anonymous = await gql(hub.url, '{ releases { edges { node { id } } } }');
+    expect(anonymous.status).toBe(401);
+    expect(codeOf(anonymous)).toBe('UNAUTHENTICATED');
+    const wrong = await gql(hub.url, '{ releases { edges { node { id } } } }', {}, 'rg_not-a-real-token');
+    expect(wrong.status).toBe(401);
+    expect(codeOf(wrong)).toBe('UNAUTHENTICATED');
+    expect(wrong.errors![0]!.message).toMatch(/not valid/);
+    const anonymousWrite = await gql(hub.url, CREATE, { i: { name: 'nope', version: '1.0.0' } });
+    expect(codeOf(anonymousWrite)).toBe('UNAUTHENTICATED');
+    expect(await hub.db.query(`SELECT 1 FROM release WHERE name = 'nope'`)).toHaveLength(0);
+  });
+
+  it('lets a viewer read but not write (FORBIDDEN), and an admin write', async () => {
+    const viewer = await token('VIEWER', 'wall-screen');
+    const read = await gql(hub.url, '{ viewer { name role } releases { edges { node { id } } } }', {}, viewer);
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.viewer).toEqual({ name: 'wall-screen', role: 'VIEWER' });
+    const write = await gql(hub.url, CREATE, { i: { name: 'by-viewer', version: '1.0.0' } }, viewer);
+    expect(write.status).toBe(200);
+    expect(codeOf(write)).toBe('FORBIDDEN');
+    expect(await hub.db.query(`SELECT 1 FROM release WHERE name = 'by-viewer'`)).toHaveLength(0);
+    const tokenByViewer = await gql(hub.url, 'mutation { createApiToken(input: { name: "x", role: ADMIN }) { token } }', {}, viewer);
+    expect(codeOf(tokenByViewer)).toBe('FORBIDDEN');
+
+    const engineer = await token('ENGINEER', 'ci-bot');
+    expect(codeOf(await gql(hub.url, CREATE, { i: { name: 'by-engineer', version: '1.0.0' } }, engineer))).toBe('FORBIDDEN');
+    const byAdmin = await gql(hub.url, CREATE, { i: { name: 'by-admin', version: '1.0.0' } }, ADMIN_TOKEN);
+    expect(byAdmin.errors).toBeUndefined();
+  });
+
+  it('records the actor of every mutation in the event log and the audit trail', async () => {
+    const manager = await token('RELEASE_MANAGER', 'rm-alex');
+    const r = await gqlOk<any>(hub.url, CREATE, { i: { name: 'audited', version: '1.0.0' } }, manager);
+    const id = r.createRelease.id;
+    const trail = await gqlOk<any>(
+      hub.url,
+      'query($id: ID!) { auditEntries(filter: { subjectId: $id }) { edges { node { actor action subjectType hash prevHash } } } releaseEventLog(filter: { releaseId: $id }) { edges { node { actor type } } } }',
+      { id },
+      manager,
+    );
+    expect(trail.auditEntries.edges.map((e: any) => e.node)).toEqual([
+      {
+        actor: 'rm-alex',
+        action: 'release.created',
+        subjectType: 'Release',
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    ]);
+    expect(trail.releaseEventLog.edges.map((e: any) => e.node)).toEqual([{ actor: 'rm-alex', type: 'release.created' }]);
+  });
+
+  it('authenticates WebSocket subscriptions in connection_init', async () => {
+    const anonymous = await collectEvents(wsClient(hub.url, null), {}, { until: () => true, ms: 5000 });
+    expect(anonymous.events).toEqual([]);
+    expect(anonymous.error).toMatchObject({ code: 4403 });
+    const wrong = await collectEvents(wsClient(hub.url, 'rg_wrong'), {}, { until: () => true, ms: 5000 });
+    expect(wrong.error).toMatchObject({ code: 4403 });
+
+    const viewer = await token('VIEWER', 'ws-viewer');
+    const client = wsClient(hub.url, viewer);
+    const live = collectEvents(client, {}, { until: (ev) => ev.length >= 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    await gqlOk(hub.url, CREATE, { i: { name: 'seen-by-viewer', version: '1.0.0' } }, ADMIN_TOKEN);
+    const { events, error } = await live;
+    await client.dispose();
+    expect(error).toBeNull();
+    expect(events.map((e) => e.type)).toEqual(['release.created']);
+  });
+
+  it('issues tokens from the CLI (pnpm releasegraph token create)', async () => {
+    const env = { ...process.env, DATABASE_URL: hub.database!.url, RELEASEGRAPH_CONFIG: '/dev/null' };
+    const { stdout, stderr } = await run('node', [CLI, 'token', 'create', '--role', 'analyst', '--name', 'analyst-pat'], { env });
+    const issued = stdout.trim();
+    expect(issued).toMatch(/^rg_[\w-]{40,}$/);
+    expect(stderr).toContain('role analyst');
+    const me = await gqlOk<any>(hub.url, '{ viewer { name role } }', {}, issued);
+    expect(me.viewer).toEqual({ name: 'analyst-pat', role: 'ANALYST' });
+    // the secret itself is never stored
+    expect(await hub.db.query('SELECT 1 FROM api_token WHERE token_hash = $1 OR name = $1', [issued])).toHaveLength(0);
+
+    const bad = await run('node', [CLI, 'token', 'create', '--role', 'overlord', '--name', 'x'], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 2 });
+    expect((bad as { stderr: string }).stderr).toContain('unknown role overlord');
+  });
+});
