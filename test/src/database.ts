@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 
-/** The PostgreSQL server tests create their throwaway databases on (TEST_DATABASE_URL, or the machine's). */
+/** The PostgreSQL server tests create their throwaway databases on (set by global-setup.ts). */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
