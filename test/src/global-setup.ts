@@ -25,7 +25,7 @@ async function reachable(url: string): Promise<boolean> {
  * the machine's on 5432, else an embedded one started for this run (so a fresh clone with only
  * Node.js and npm can run the suite).
  */
-export default async function setup(): Promise<() => Promise<void>> {
+export async function setup(): Promise<() => Promise<void>> {
   if (process.env.TEST_DATABASE_URL) return async () => undefined;
   if (await reachable(MACHINE_POSTGRES)) {
     process.env.TEST_DATABASE_URL = MACHINE_POSTGRES;

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SnakeNamingStrategy } from './naming.js';
+import { installFastTimestampParser } from './pg-types.js';
 
 /**
  * Counts SQL statements: in all, and per HTTP request (an AsyncLocalStorage scope), so the N+1
@@ -75,6 +76,7 @@ export interface DataSourceOptions {
 }
 
 export function createDataSource({ url, logger, counter = new SqlStatementCounter(), poolSize = 10 }: DataSourceOptions): DataSource {
+  installFastTimestampParser();
   return new DataSource({
     type: 'postgres',
     url,
@@ -86,7 +88,7 @@ export function createDataSource({ url, logger, counter = new SqlStatementCounte
     logging: ['query', 'error', 'warn', 'migration'],
     logger: new CountingLogger(counter, logger),
     maxQueryExecutionTime: 1000,
-    extra: { max: poolSize, application_name: 'releasegraph' },
+    extra: { max: poolSize, application_name: 'releasegraph', options: '-c timezone=UTC' },
   });
 }
 

@@ -2,7 +2,7 @@ import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { BadUserInputError } from './errors.js';
 
-@ObjectType({ description: 'Relay page information.' })
+@ObjectType({ simpleResolvers: true, description: 'Relay page information.' })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -42,7 +42,7 @@ export interface Connection<T> {
 
 /** A `<Name>Connection` type with `edges { cursor node }`, `pageInfo` and `totalCount`. */
 export function connectionType<T extends object>(name: string, node: ClassType<T>): ClassType<Connection<T>> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field(() => String)
     cursor!: string;
@@ -51,7 +51,7 @@ export function connectionType<T extends object>(name: string, node: ClassType<T
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} objects, newest first.` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} objects, newest first.` })
   class ConnectionType {
     @Field(() => [EdgeType])
     edges!: EdgeType[];

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * Generic batch loaders: each turns the N look-ups of one GraphQL execution level into a single
@@ -8,24 +8,60 @@ import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'type
 
 type Keyed = ObjectLiteral & { id: string };
 
+/**
+ * Turns raw `SELECT t.*` rows into entity instances. The loaders run on every list the dashboard
+ * shows, and TypeORM's query-builder hydration cost more than the SQL itself; `pg` has already
+ * parsed the values (dates, json, arrays), so this only renames columns to properties.
+ */
+export function entityMapper<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>): EntityMapper<T> {
+  let cache = mappers.get(db);
+  if (!cache) mappers.set(db, (cache = new Map()));
+  let mapper = cache.get(entity) as EntityMapper<T> | undefined;
+  if (!mapper) cache.set(entity, (mapper = buildMapper(db, entity)));
+  return mapper;
+}
+
+interface EntityMapper<T> {
+  table: string;
+  map: (row: Record<string, unknown>) => T;
+}
+const mappers = new WeakMap<DataSource, Map<unknown, EntityMapper<unknown>>>();
+
+function buildMapper<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>): EntityMapper<T> {
+  const metadata = db.getMetadata(entity);
+  const columns = metadata.columns.map((c) => [c.databaseName, c.propertyName] as const);
+  const prototype = (metadata.target as Function).prototype as object;
+  return {
+    table: metadata.tablePath,
+    map: (row) => {
+      const e = Object.create(prototype) as Record<string, unknown>;
+      for (const [column, property] of columns) e[property] = row[column];
+      return e as T;
+    },
+  };
+}
+
 /** One row per id (null when missing). */
 export function byId<T extends Keyed>(db: DataSource, entity: EntityTarget<T>): DataLoader<string, T | null> {
+  const { table, map } = entityMapper(db, entity);
   return new DataLoader(async (ids) => {
-    const rows = await db.getRepository(entity).findBy({ id: In([...ids]) } as never);
-    const map = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => map.get(id) ?? null);
+    const rows: Array<Record<string, unknown>> = await db.query(`SELECT * FROM "${table}" WHERE id = ANY($1)`, [[...ids]]);
+    const byKey = new Map(rows.map((r) => [r.id as string, map(r)]));
+    return ids.map((id) => byKey.get(id) ?? null);
   });
 }
 
-/** All rows whose `column` equals the key, oldest first (one-to-many through a foreign key). */
-export function manyBy<T extends Keyed>(db: DataSource, entity: EntityTarget<T>, column: keyof T & string): DataLoader<string, T[]> {
+/** All rows whose `property` equals the key, oldest first (one-to-many through a foreign key). */
+export function manyBy<T extends Keyed>(db: DataSource, entity: EntityTarget<T>, property: keyof T & string): DataLoader<string, T[]> {
+  const { table, map } = entityMapper(db, entity);
+  const column = db.getMetadata(entity).findColumnWithPropertyName(property)!.databaseName;
   return new DataLoader(async (keys) => {
-    const rows = await db.getRepository(entity).find({ where: { [column]: In([...keys]) } as never, order: { createdAt: 'ASC', id: 'ASC' } as never });
-    return groupBy(keys, rows, (r) => [r[column] as string]);
+    const rows: Array<Record<string, unknown>> = await db.query(`SELECT * FROM "${table}" WHERE "${column}" = ANY($1) ORDER BY created_at, id`, [[...keys]]);
+    return groupBy(keys, rows.map(map), (r) => [r[property] as string]);
   });
 }
 
-/** Rows reached through a join table (many-to-many), ordered by name when they have one. */
+/** Rows reached through a join table (many-to-many), in id order. */
 export function through<T extends Keyed, J extends ObjectLiteral>(
   db: DataSource,
   join: EntityTarget<J>,
@@ -33,25 +69,16 @@ export function through<T extends Keyed, J extends ObjectLiteral>(
   to: keyof J & string,
   entity: EntityTarget<T>,
 ): DataLoader<string, T[]> {
+  const { table, map } = entityMapper(db, entity);
+  const joinMeta = db.getMetadata(join);
+  const fromColumn = joinMeta.findColumnWithPropertyName(from)!.databaseName;
+  const toColumn = joinMeta.findColumnWithPropertyName(to)!.databaseName;
   return new DataLoader(async (keys) => {
-    const { raw, entities } = await db
-      .getRepository(entity)
-      .createQueryBuilder('t')
-      .innerJoin(join as Function, 'j', `j.${to} = t.id`)
-      .addSelect(`j.${from}`, 'owner_key')
-      .where(`j.${from} IN (:...keys)`, { keys: [...keys] })
-      .orderBy('t.id', 'ASC')
-      .getRawAndEntities<{ owner_key: string; t_id: string }>();
-    const byEntityId = new Map(entities.map((e) => [e.id, e]));
-    const grouped = new Map<string, T[]>();
-    for (const r of raw) {
-      const e = byEntityId.get(r.t_id);
-      if (!e) continue;
-      const list = grouped.get(r.owner_key) ?? [];
-      list.push(e);
-      grouped.set(r.owner_key, list);
-    }
-    return keys.map((k) => grouped.get(k) ?? []);
+    const rows: Array<Record<string, unknown> & { owner_key: string }> = await db.query(
+      `SELECT j."${fromColumn}" AS owner_key, t.* FROM "${joinMeta.tablePath}" j JOIN "${table}" t ON t.id = j."${toColumn}" WHERE j."${fromColumn}" = ANY($1) ORDER BY t.id`,
+      [[...keys]],
+    );
+    return groupBy(keys, rows, (r) => [r.owner_key]).map((list) => list.map(map));
   });
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
@@ -127,9 +127,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     introspection: !deps.production,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
+    // Compact JSON: Apollo pretty-prints by default, which costs time and bytes on large lists.
+    stringifyResult: (result) => JSON.stringify(result),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       closeWebSockets,
+      // A live graph is not HTTP-cached, and the cache-control plugin's per-field hints cost on every list.
+      ApolloServerPluginCacheControlDisabled(),
       ...(deps.production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });

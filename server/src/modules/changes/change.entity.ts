@@ -34,7 +34,7 @@ export enum ChangeState {
 }
 registerEnumType(ChangeState, { name: 'ChangeState' });
 
-@ObjectType({ implements: Node, description: 'A change ticket (ServiceNow change_request, Jira issue, or API).' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A change ticket (ServiceNow change_request, Jira issue, or API).' })
 @Entity({ name: 'change' })
 @Unique('change_key_key', ['key'])
 @Index('change_created_idx', ['createdAt', 'id'])
@@ -131,7 +131,7 @@ export enum ApprovalDecision {
 }
 registerEnumType(ApprovalDecision, { name: 'ApprovalDecision' });
 
-@ObjectType({ implements: Node, description: 'A CAB or peer approval of a change.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A CAB or peer approval of a change.' })
 @Entity({ name: 'approval' })
 @Check('approval_decision_check', `"decision" IN (${sqlList(Object.values(ApprovalDecision))})`)
 export class Approval extends GraphRow {

@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byId, groupBy, manyBy, through } from '../../graphql/loader-kit.js';
-import { type Commit, commitOfRow } from '../commits/commit.entity.js';
+import { byId, entityMapper, groupBy, manyBy, through } from '../../graphql/loader-kit.js';
+import { Commit } from '../commits/commit.entity.js';
 import { Service } from '../services/service.entity.js';
 import { Approval, Change, ChangeServiceLink } from './change.entity.js';
 
 export function changeLoaders(db: DataSource) {
+  const commit = entityMapper(db, Commit);
   return {
     changeById: byId(db, Change),
     approvalsOfChange: manyBy(db, Approval, 'changeId'),
@@ -17,7 +18,7 @@ export function changeLoaders(db: DataSource) {
          ORDER BY c.committed_at, c.id`,
         [[...keys]],
       );
-      return groupBy(keys, rows, (r) => [r.owner_key]).map((list) => list.map(commitOfRow));
+      return groupBy(keys, rows, (r) => [r.owner_key]).map((list) => list.map(commit.map));
     }),
   };
 }

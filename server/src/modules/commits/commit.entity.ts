@@ -4,7 +4,7 @@ import { GraphRow } from '../common/graph-row.js';
 import { Node } from '../../graphql/node.js';
 import { Release } from '../releases/release.entity.js';
 
-@ObjectType({ implements: Node, description: 'A git commit, linked to changes by the keys in its message.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A git commit, linked to changes by the keys in its message.' })
 @Entity({ name: 'commit' })
 @Unique('commit_repository_sha_key', ['repository', 'sha'])
 @Index('commit_created_idx', ['createdAt', 'id'])
@@ -37,7 +37,7 @@ export class Commit extends GraphRow {
   changeKeys!: string[];
 }
 
-@ObjectType({ implements: Node, description: 'A git tag; linked to a release by version.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A git tag; linked to a release by version.' })
 @Entity({ name: 'git_tag' })
 @Unique('git_tag_repository_name_key', ['repository', 'name'])
 @Index('git_tag_created_idx', ['createdAt', 'id'])
@@ -63,20 +63,3 @@ export class GitTag extends GraphRow {
   releaseRow?: Release;
 }
 
-/** A commit from a raw `SELECT c.*` row (for loaders that join in SQL TypeORM cannot express). */
-export function commitOfRow(r: Record<string, unknown>): Commit {
-  return Object.assign(new Commit(), {
-    id: r.id,
-    sha: r.sha,
-    repository: r.repository,
-    message: r.message,
-    author: r.author,
-    committedAt: r.committed_at,
-    changeKeys: r.change_keys,
-    originConnector: r.origin_connector,
-    originEntity: r.origin_entity,
-    originId: r.origin_id,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
-}

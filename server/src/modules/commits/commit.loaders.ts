@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { byId } from '../../graphql/loader-kit.js';
+import { byId, entityMapper } from '../../graphql/loader-kit.js';
 import { Change } from '../changes/change.entity.js';
-import { Commit, GitTag, commitOfRow } from './commit.entity.js';
+import { Commit, GitTag } from './commit.entity.js';
 
 export function commitLoaders(db: DataSource) {
+  const commit = entityMapper(db, Commit);
   return {
     commitById: byId(db, Commit),
     tagById: byId(db, GitTag),
@@ -20,7 +21,7 @@ export function commitLoaders(db: DataSource) {
         'SELECT c.* FROM commit c JOIN unnest($1::text[], $2::text[]) AS k(repository, sha) ON c.repository = k.repository AND c.sha = k.sha',
         [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
       );
-      const map = new Map(rows.map((r) => [`${String(r.repository)}\u0000${String(r.sha)}`, commitOfRow(r)]));
+      const map = new Map(rows.map((r) => [`${String(r.repository)}\u0000${String(r.sha)}`, commit.map(r)]));
       return keys.map((k) => map.get(k) ?? null);
     }),
   };

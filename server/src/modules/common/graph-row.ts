@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Origin } from '../../graphql/node.js';
 
 /** Columns every row of the release graph has: a global id, its origin, and when it was written. */
-@ObjectType({ description: 'Columns shared by every row of the release graph (never emitted on its own).' })
+@ObjectType({ simpleResolvers: true, description: 'Columns shared by every row of the release graph (never emitted on its own).' })
 export abstract class GraphRow {
   @Field(() => ID)
   @PrimaryColumn({ type: 'text' })

@@ -26,7 +26,7 @@ export enum DeploymentStrategy {
 }
 registerEnumType(DeploymentStrategy, { name: 'DeploymentStrategy' });
 
-@ObjectType({ implements: Node, description: 'One version of one service rolled out to one environment.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'One version of one service rolled out to one environment.' })
 @Entity({ name: 'deployment' })
 @Index('deployment_created_idx', ['createdAt', 'id'])
 @Index('deployment_service_environment_idx', ['serviceId', 'environmentId', 'createdAt'])

@@ -12,7 +12,7 @@ export enum EnvironmentTier {
 }
 registerEnumType(EnvironmentTier, { name: 'EnvironmentTier', description: 'How close to customers an environment is.' });
 
-@ObjectType({ implements: Node, description: 'A place services are deployed to, with its tier.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A place services are deployed to, with its tier.' })
 @Entity({ name: 'environment' })
 @Unique('environment_name_key', ['name'])
 @Index('environment_created_idx', ['createdAt', 'id'])

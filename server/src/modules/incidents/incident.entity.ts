@@ -21,7 +21,7 @@ export enum IncidentStatus {
 }
 registerEnumType(IncidentStatus, { name: 'IncidentStatus' });
 
-@ObjectType({ implements: Node, description: 'An incident (PagerDuty, ITSM, or raised by the hub).' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'An incident (PagerDuty, ITSM, or raised by the hub).' })
 @Entity({ name: 'incident' })
 @Unique('incident_key_key', ['key'])
 @Index('incident_created_idx', ['createdAt', 'id'])

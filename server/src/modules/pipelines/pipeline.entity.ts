@@ -32,7 +32,7 @@ export enum GateStatus {
 }
 registerEnumType(GateStatus, { name: 'GateStatus' });
 
-@ObjectType({ description: 'A quality gate of a pipeline run (a stage matched by name).' })
+@ObjectType({ simpleResolvers: true, description: 'A quality gate of a pipeline run (a stage matched by name).' })
 export class QualityGate {
   @Field(() => String)
   name!: string;
@@ -44,7 +44,7 @@ export class QualityGate {
   status!: GateStatus;
 }
 
-@ObjectType({ implements: Node, description: 'A CI/CD pipeline run with its quality gates.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A CI/CD pipeline run with its quality gates.' })
 @Entity({ name: 'pipeline_run' })
 @Unique('pipeline_run_provider_external_key', ['provider', 'externalId'])
 @Index('pipeline_run_created_idx', ['createdAt', 'id'])
@@ -110,7 +110,7 @@ export class PipelineRun extends GraphRow {
   serviceRow?: Service;
 }
 
-@ObjectType({ implements: Node, description: 'A build artifact, identified by its digest.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A build artifact, identified by its digest.' })
 @Entity({ name: 'artifact' })
 @Unique('artifact_digest_key', ['digest'])
 @Index('artifact_created_idx', ['createdAt', 'id'])

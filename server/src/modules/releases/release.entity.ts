@@ -24,7 +24,7 @@ export enum Priority {
 }
 registerEnumType(Priority, { name: 'Priority' });
 
-@ObjectType({ implements: Node, description: 'A release: the unit the hub follows from plan to stable.' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A release: the unit the hub follows from plan to stable.' })
 @Entity({ name: 'release' })
 @Unique('release_name_version_key', ['name', 'version'])
 @Index('release_created_idx', ['createdAt', 'id'])

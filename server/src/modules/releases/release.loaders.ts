@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byId, groupBy, manyBy, through } from '../../graphql/loader-kit.js';
+import { byId, entityMapper, groupBy, manyBy, through } from '../../graphql/loader-kit.js';
 import { Change } from '../changes/change.entity.js';
-import { type Commit, GitTag, commitOfRow } from '../commits/commit.entity.js';
+import { Commit, GitTag } from '../commits/commit.entity.js';
 import { Deployment } from '../deployments/deployment.entity.js';
 import { Incident } from '../incidents/incident.entity.js';
 import { Artifact, PipelineRun } from '../pipelines/pipeline.entity.js';
@@ -10,6 +10,7 @@ import { Service } from '../services/service.entity.js';
 import { Release, ReleaseServiceLink } from './release.entity.js';
 
 export function releaseLoaders(db: DataSource) {
+  const commit = entityMapper(db, Commit);
   return {
     releaseById: byId(db, Release),
     servicesOfRelease: through(db, ReleaseServiceLink, 'releaseId', 'serviceId', Service),
@@ -32,7 +33,7 @@ export function releaseLoaders(db: DataSource) {
          ORDER BY c.committed_at, c.id`,
         [[...releaseIds]],
       );
-      return groupBy(releaseIds, rows, (r) => [r.owner_key]).map((list) => list.map(commitOfRow));
+      return groupBy(releaseIds, rows, (r) => [r.owner_key]).map((list) => list.map(commit.map));
     }),
   };
 }

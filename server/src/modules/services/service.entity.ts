@@ -3,7 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { GraphRow } from '../common/graph-row.js';
 import { Node } from '../../graphql/node.js';
 
-@ObjectType({ implements: Node, description: 'A deployable service (from config, the CMDB, or the API).' })
+@ObjectType({ implements: Node, simpleResolvers: true, description: 'A deployable service (from config, the CMDB, or the API).' })
 @Entity({ name: 'service' })
 @Unique('service_name_key', ['name'])
 @Index('service_created_idx', ['createdAt', 'id'])
