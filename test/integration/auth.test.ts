@@ -101,6 +101,16 @@ describe('API tokens and roles', () => {
     expect(events.map((e) => e.type)).toEqual(['release.created']);
   });
 
+  it('rotates the bootstrap admin token when RELEASEGRAPH_ADMIN_TOKEN changes', async () => {
+    const rotated = await startTestHub({ databaseUrl: hub.database!.url, env: { RELEASEGRAPH_ADMIN_TOKEN: 'rotated-admin-token-9876543210' } });
+    try {
+      expect((await gql(rotated.url, '{ viewer { role } }', {}, 'rotated-admin-token-9876543210')).data).toEqual({ viewer: { role: 'ADMIN' } });
+      expect(codeOf(await gql(rotated.url, '{ viewer { role } }', {}, ADMIN_TOKEN))).toBe('UNAUTHENTICATED');
+    } finally {
+      await rotated.stop();
+    }
+  });
+
   it('issues tokens from the CLI (pnpm releasegraph token create)', async () => {
     const env = { ...process.env, DATABASE_URL: hub.database!.url, RELEASEGRAPH_CONFIG: '/dev/null' };
     const { stdout, stderr } = await run('node', [CLI, 'token', 'create', '--role', 'analyst', '--name', 'analyst-pat'], { env });

@@ -87,6 +87,17 @@ describe('the release graph round-trips through GraphQL', () => {
     await q('mutation($i: UpdateDeploymentInput!) { updateDeployment(input: $i) { id } }', {
       i: { id: deployment, status: 'SUCCEEDED', artifactId: artifact.id },
     });
+    const approval = await hub.domain.changes.recordApproval(connector, {
+      id: `servicenow:approval:${s.stamp}`,
+      changeId,
+      approver: 'cab-chair',
+      decision: 'APPROVED' as never,
+      decidedAt: new Date('2026-11-25T15:00:00Z'),
+      comment: 'ok for Tuesday',
+      originConnector: 'servicenow',
+      originEntity: 'sysapproval_approver',
+      originId: s.stamp,
+    });
     const incident = await hub.domain.incidents.record(connector, {
       id: `pagerduty:incident:${s.stamp}`,
       key: `PD-${s.stamp}`,
@@ -104,8 +115,9 @@ describe('the release graph round-trips through GraphQL', () => {
     const data = await q(
       `query($id: ID!) { release(id: $id) {
          id name version status timezone priority plannedStart origin { connector }
+         environments { id tier }
          services { name dependsOn { id } environments { id } }
-         changes { key type risk rollbackPlan services { id } commits { sha } release { id } }
+         changes { key type risk rollbackPlan services { id } commits { sha } release { id } approvals { id approver decision decidedAt comment change { id } origin { connector entity sourceId } } }
          commits { sha message changes { key } }
          tags { name commit { sha } release { id } }
          pipelines { status sourceStatus gates { name kind status } service { id } artifacts { digest } }
@@ -128,6 +140,7 @@ describe('the release graph round-trips through GraphQL', () => {
     expect(r.services.map((x: any) => x.name).sort()).toEqual([`api-${s.stamp}`, `db-${s.stamp}`]);
     expect(r.services.find((x: any) => x.name === `api-${s.stamp}`).dependsOn).toEqual([{ id: db }]);
     expect(r.services.find((x: any) => x.name === `api-${s.stamp}`).environments).toEqual([{ id: prod }]);
+    expect(r.environments).toEqual([{ id: prod, tier: 'PROD' }]);
     expect(r.changes).toEqual([
       {
         key: changeKey,
@@ -137,8 +150,34 @@ describe('the release graph round-trips through GraphQL', () => {
         services: [{ id: api }],
         commits: [{ sha: commit!.sha }],
         release: { id: releaseId },
+        approvals: [
+          {
+            id: approval.id,
+            approver: 'cab-chair',
+            decision: 'APPROVED',
+            decidedAt: '2026-11-25T15:00:00.000Z',
+            comment: 'ok for Tuesday',
+            change: { id: changeId },
+            origin: { connector: 'servicenow', entity: 'sysapproval_approver', sourceId: s.stamp },
+          },
+        ],
       },
     ]);
+    // re-ingesting the same source data is a no-op: no write, no event
+    const eventCount = async () => (await hub.db.query('SELECT count(*)::int AS n FROM release_event'))[0].n as number;
+    const eventsBefore = await eventCount();
+    await hub.domain.changes.recordApproval(connector, {
+      id: approval.id,
+      changeId,
+      approver: 'cab-chair',
+      decision: 'APPROVED' as never,
+      decidedAt: new Date('2026-11-25T15:00:00Z'),
+      comment: 'ok for Tuesday',
+      originConnector: 'servicenow',
+      originEntity: 'sysapproval_approver',
+      originId: s.stamp,
+    });
+    expect(await eventCount()).toBe(eventsBefore);
     expect(r.commits).toEqual([{ sha: commit!.sha, message: `${changeKey}: retry on timeout`, changes: [{ key: changeKey }] }]);
     expect(r.tags).toEqual([{ name: tag.name, commit: { sha: commit!.sha }, release: { id: releaseId } }]);
     expect(r.pipelines).toEqual([

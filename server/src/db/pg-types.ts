@@ -10,5 +10,7 @@ const UTC_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00$/;
  */
 export function installFastTimestampParser(): void {
   const fallback = pg.types.getTypeParser(TIMESTAMPTZ_OID, 'text');
-  pg.types.setTypeParser(TIMESTAMPTZ_OID, (value: string) => (UTC_TIMESTAMP.test(value) ? new Date(`${value.slice(0, 10)}T${value.slice(11)}:00`) : fallback(value)));
+  pg.types.setTypeParser(TIMESTAMPTZ_OID, (value: string) =>
+    UTC_TIMESTAMP.test(value) ? new Date(`${value.slice(0, 10)}T${value.slice(11)}:00`) : fallback(value),
+  );
 }

@@ -1,13 +1,16 @@
 import crypto from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath } from '../../write/write-path.js';
 import { parseInput } from '../common/input.js';
+import { ConflictError } from '../../graphql/errors.js';
 import { ApiToken } from './api-token.entity.js';
 import { Role } from './roles.js';
 
 const TOKEN_PREFIX = 'rg_';
+/** `createdBy` of the tokens RELEASEGRAPH_ADMIN_TOKEN made. */
+const BOOTSTRAP = 'RELEASEGRAPH_ADMIN_TOKEN';
 const CACHE_MS = 10_000;
 
 export function hashToken(token: string): string {
@@ -71,23 +74,43 @@ export class AuthService {
     return { token, apiToken };
   }
 
-  /** Makes sure a token with exactly this secret exists with the admin role (RELEASEGRAPH_ADMIN_TOKEN). */
+  /**
+   * Makes sure a token with exactly this secret exists with the admin role (RELEASEGRAPH_ADMIN_TOKEN),
+   * and revokes the tokens earlier values of the variable created: changing it rotates the secret.
+   */
   async ensureAdminToken(token: string): Promise<void> {
     const hash = hashToken(token);
-    const existing = await this.db.getRepository(ApiToken).findOneBy({ tokenHash: hash });
-    if (existing && !existing.revokedAt && existing.role === Role.ADMIN) return;
-    await this.writes.run(SYSTEM_ACTOR, async (tx) => {
-      if (existing) {
-        await tx.manager.update(ApiToken, { id: existing.id }, { role: Role.ADMIN, revokedAt: null });
-        tx.record({ type: 'token.updated', subjectType: 'ApiToken', subjectId: existing.id, payload: { name: existing.name, role: Role.ADMIN } });
-      } else {
-        const id = `rg:token:${crypto.randomUUID()}`;
-        const name = `bootstrap-admin-${hash.slice(0, 8)}`;
-        await tx.manager.insert(ApiToken, { id, name, role: Role.ADMIN, tokenHash: hash, createdBy: 'RELEASEGRAPH_ADMIN_TOKEN', revokedAt: null });
-        tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: id, payload: { name, role: Role.ADMIN } });
-      }
-    });
-    this.cache.delete(hash);
+    const repo = this.db.getRepository(ApiToken);
+    const existing = await repo.findOneBy({ tokenHash: hash });
+    const stale = (await repo.findBy({ createdBy: BOOTSTRAP, revokedAt: IsNull() })).filter((t) => t.tokenHash !== hash);
+    if (existing && !existing.revokedAt && existing.role === Role.ADMIN && !stale.length) return;
+    await this.writes
+      .run(SYSTEM_ACTOR, async (tx) => {
+        for (const old of stale) {
+          await tx.manager.update(ApiToken, { id: old.id }, { revokedAt: new Date() });
+          tx.record({
+            type: 'token.revoked',
+            subjectType: 'ApiToken',
+            subjectId: old.id,
+            payload: { name: old.name, reason: 'RELEASEGRAPH_ADMIN_TOKEN changed' },
+          });
+        }
+        if (existing && !existing.revokedAt && existing.role === Role.ADMIN) return;
+        if (existing) {
+          await tx.manager.update(ApiToken, { id: existing.id }, { role: Role.ADMIN, revokedAt: null });
+          tx.record({ type: 'token.updated', subjectType: 'ApiToken', subjectId: existing.id, payload: { name: existing.name, role: Role.ADMIN } });
+        } else {
+          const id = `rg:token:${crypto.randomUUID()}`;
+          const name = `bootstrap-admin-${hash.slice(0, 8)}`;
+          await tx.manager.insert(ApiToken, { id, name, role: Role.ADMIN, tokenHash: hash, createdBy: BOOTSTRAP, revokedAt: null });
+          tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: id, payload: { name, role: Role.ADMIN } });
+        }
+      })
+      .catch((error: unknown) => {
+        // Replicas starting together: another one created the same token first.
+        if (!(error instanceof ConflictError)) throw error;
+      });
+    this.cache.clear();
   }
 }
 

@@ -9,7 +9,8 @@ import type { WritePath } from '../../write/write-path.js';
 import { definedOnly, fields, parseInput } from '../common/input.js';
 import { Release } from '../releases/release.entity.js';
 import { assertServicesExist } from '../services/service.service.js';
-import { Change, ChangeRisk, ChangeServiceLink, ChangeState, ChangeType } from './change.entity.js';
+import { Approval, Change, ChangeRisk, ChangeServiceLink, ChangeState, ChangeType } from './change.entity.js';
+import { upsertGraphRow, type OriginFields } from '../common/upsert.js';
 import type { ChangeFilter, CreateChangeInput, UpdateChangeInput } from './change.types.js';
 
 /** ServiceNow (CHG0030001) and Jira (OPS-123) style keys. */
@@ -96,6 +97,15 @@ export class ChangeManager {
     });
   }
 
+  /** Records a CAB or peer approval as the ITSM reports it (by deterministic id; unchanged = no event). */
+  recordApproval(actor: Actor, approval: ApprovalRecord): Promise<Approval> {
+    return this.writes.run(actor, async (tx) => {
+      const change = await tx.manager.findOneBy(Change, { id: approval.changeId });
+      if (!change) throw new NotFoundError('Change', approval.changeId, 'changeId');
+      return upsertGraphRow(tx, Approval, approval, { subjectType: 'Approval', event: 'approval', releaseId: change.releaseId });
+    });
+  }
+
   async update(actor: Actor, raw: UpdateChangeInput): Promise<Change> {
     const input = parseInput(updateSchema, raw, 'input');
     return this.writes.run(actor, async (tx) => {
@@ -149,6 +159,8 @@ export class ChangeManager {
     });
   }
 }
+
+export type ApprovalRecord = Pick<Approval, 'id' | 'changeId' | 'approver' | 'decision'> & Partial<Pick<Approval, 'decidedAt' | 'comment'>> & OriginFields;
 
 async function assertReleaseExists(m: EntityManager, releaseId: string): Promise<void> {
   if (!(await m.existsBy(Release, { id: releaseId }))) throw new NotFoundError('Release', releaseId, 'input.releaseId');

@@ -62,4 +62,3 @@ export class GitTag extends GraphRow {
   @JoinColumn({ name: 'release_id', foreignKeyConstraintName: 'git_tag_release_fk' })
   releaseRow?: Release;
 }
-

@@ -6,6 +6,7 @@ import { Permission } from '../auth/roles.js';
 import { Change } from '../changes/change.entity.js';
 import { Commit, GitTag } from '../commits/commit.entity.js';
 import { Deployment } from '../deployments/deployment.entity.js';
+import { Environment } from '../environments/environment.entity.js';
 import { Incident } from '../incidents/incident.entity.js';
 import { Artifact, PipelineRun } from '../pipelines/pipeline.entity.js';
 import { Service } from '../services/service.entity.js';
@@ -43,6 +44,11 @@ export class ReleaseResolver {
   @FieldResolver(() => [Service])
   services(@Root() r: Release, @Ctx() ctx: GraphContext) {
     return ctx.loaders.servicesOfRelease.load(r.id);
+  }
+
+  @FieldResolver(() => [Environment], { description: 'Environments the release has deployments in.' })
+  environments(@Root() r: Release, @Ctx() ctx: GraphContext) {
+    return ctx.loaders.environmentsOfRelease.load(r.id);
   }
 
   @FieldResolver(() => [Change])
