@@ -46,6 +46,12 @@ describe('the release graph round-trips through GraphQL', () => {
         originId: `abc${s.stamp}`,
       },
     ]);
+    // the same commit under another id clashes on (repository, sha): a typed CONFLICT, not a crash
+    await expect(
+      hub.domain.commits.recordCommits(connector, [
+        { ...commit!, id: `other:commit:${commit!.sha}`, originConnector: 'other', originEntity: 'commit', originId: commit!.sha },
+      ]),
+    ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     const tag = await hub.domain.commits.recordTag(connector, {
       id: `git:tag:v2.4.0-${s.stamp}`,
       name: `v2.4.0-${s.stamp}`,

@@ -1,4 +1,5 @@
 import type { EntityTarget } from 'typeorm';
+import { ConflictError } from '../../graphql/errors.js';
 import type { WriteTx } from '../../write/write-path.js';
 import type { GraphRow } from './graph-row.js';
 
@@ -40,7 +41,9 @@ export async function upsertGraphRow<T extends GraphRow>(
     tx.record({ type: `${event.event}.created`, subjectType: event.subjectType, subjectId: record.id, releaseId, payload: saved });
     return saved;
   }
-  const existing = await m.findOneOrFail(entity, { where: { id: record.id } as never, lock: { mode: 'pessimistic_write' } });
+  const existing = await m.findOne(entity, { where: { id: record.id } as never, lock: { mode: 'pessimistic_write' } });
+  // Nothing inserted and no row with this id: the record clashed with another row on another unique key.
+  if (!existing) throw new ConflictError(`${event.subjectType} ${record.id} clashes with an existing ${event.subjectType} on a unique key`);
   const changed = Object.entries(record).filter(([k, v]) => v !== undefined && !sameValue((existing as Record<string, unknown>)[k], v));
   if (!changed.length) return existing;
   await m.update(entity, { id: record.id } as never, Object.fromEntries(changed) as never);
