@@ -1,2 +1,14 @@
 export { recordId, type Origin } from './kit/ids.js';
 export { changeKeysIn } from './kit/change-keys.js';
+export type { ConnectorKind, WebhookOutcome, WebhookRequest } from './kit/connector.js';
+export type { CommitRecord, DomainRecords } from './kit/records.js';
+export { constantTimeEqual, verifyHmacSha256 } from './kit/signatures.js';
+export { github, convertGithubPush, type GithubConfig } from './github/github.js';
+
+import { github } from './github/github.js';
+import type { ConnectorKind } from './kit/connector.js';
+
+/** Every connector kind, by the `kind:` of the config file. */
+export const CONNECTOR_KINDS: Record<string, ConnectorKind<{ id: string; kind: string }>> = {
+  github: github as unknown as ConnectorKind<{ id: string; kind: string }>,
+};

@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     ({ db, embedded } = await openDatabase(config, log));
   }
   try {
-    const domain = createDomain(db, new MemoryPubSub(), () => undefined);
+    const domain = createDomain(db, new MemoryPubSub(), { afterCommit: () => undefined, connectors: [], log });
     const actor: Actor = { id: 'cli', name: `cli:${process.env.USER ?? 'operator'}`, role };
     const { token, apiToken } = await domain.auth.createToken({ ...actor, role: parseRole('admin')! }, { name: values.name, role });
     console.log(token);

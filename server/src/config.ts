@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseConnectorConfigs } from './modules/connectors/connector-config.js';
 
 /** Environment of the hub, parsed once at start-up (the only place that reads `process.env`). */
 const envSchema = z.object({
@@ -35,7 +36,11 @@ export interface HubConfig {
   production: boolean;
   logLevel: string;
   file: z.infer<typeof fileSchema>;
+  /** The connectors of the config file, each parsed against its kind's spec. */
+  connectors: ParsedConnectors['configs'];
 }
+
+type ParsedConnectors = ReturnType<typeof parseConnectorConfigs>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -88,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
   const file = loadConfigFile(env.RELEASEGRAPH_CONFIG, env, problems);
+  const connectors = parseConnectorConfigs(file.connectors);
+  problems.push(...connectors.problems);
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -101,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     file,
+    connectors: connectors.configs,
   };
 }

@@ -12,6 +12,9 @@ import { PipelineLedger } from './modules/pipelines/pipeline.service.js';
 import { ReleaseManager } from './modules/releases/release.service.js';
 import { ServiceCatalog } from './modules/services/service.service.js';
 import { WritePath } from './write/write-path.js';
+import { ConnectorService } from './modules/connectors/connector.service.js';
+import type { HubConfig } from './config.js';
+import type { Logger } from './logger.js';
 
 /** The domain services: the only code that writes the release graph, all through one WritePath. */
 export interface Domain {
@@ -28,10 +31,19 @@ export interface Domain {
   audit: AuditTrail;
   events: EventStore;
   pubsub: PubSub;
+  connectors: ConnectorService;
 }
 
-export function createDomain(db: DataSource, pubsub: PubSub, afterCommit: () => void): Domain {
+export interface DomainOptions {
+  /** Called after each commit that recorded changes (wakes the event relay). */
+  afterCommit: () => void;
+  connectors: HubConfig['connectors'];
+  log: Logger;
+}
+
+export function createDomain(db: DataSource, pubsub: PubSub, { afterCommit, connectors, log }: DomainOptions): Domain {
   const writes = new WritePath(db, afterCommit);
+  const commits = new CommitLedger(db, writes);
   return {
     writes,
     services: new ServiceCatalog(db, writes),
@@ -39,12 +51,13 @@ export function createDomain(db: DataSource, pubsub: PubSub, afterCommit: () => 
     releases: new ReleaseManager(db, writes),
     changes: new ChangeManager(db, writes),
     deployments: new DeploymentManager(db, writes),
-    commits: new CommitLedger(db, writes),
+    commits,
     pipelines: new PipelineLedger(db, writes),
     incidents: new IncidentLedger(db, writes),
     auth: new AuthService(db, writes),
     audit: new AuditTrail(db),
     events: new EventStore(db),
     pubsub,
+    connectors: new ConnectorService(connectors, writes, commits, log.child({ module: 'connectors' })),
   };
 }

@@ -59,7 +59,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     pubsub = new MemoryPubSub();
   }
   // The relay is woken after each local commit; it needs the domain's event store, hence the order.
-  const domain = createDomain(db, pubsub, () => relay.wake());
+  const domain = createDomain(db, pubsub, { afterCommit: () => relay.wake(), connectors: config.connectors, log });
   const relay = new EventRelay(db, domain.events, pubsub, log, { pollMs: 250, multiInstance: Boolean(config.redisUrl) });
   await relay.start();
   if (config.adminToken) await domain.auth.ensureAdminToken(config.adminToken);

@@ -9,6 +9,7 @@ import { Artifact, PipelineRun } from '../modules/pipelines/pipeline.entity.js';
 import { Release, ReleaseServiceLink } from '../modules/releases/release.entity.js';
 import { Service, ServiceDependency } from '../modules/services/service.entity.js';
 import { ReleaseEventRow } from '../events/release-event.entity.js';
+import { WebhookDelivery } from '../modules/connectors/webhook-delivery.entity.js';
 
 /** Every TypeORM entity of the hub. */
 export const ENTITIES = [
@@ -30,4 +31,5 @@ export const ENTITIES = [
   ApiToken,
   ReleaseEventRow,
   AuditEntry,
+  WebhookDelivery,
 ];

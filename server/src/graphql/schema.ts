@@ -11,6 +11,7 @@ import { DeploymentResolver } from '../modules/deployments/deployment.resolver.j
 import { EnvironmentResolver } from '../modules/environments/environment.resolver.js';
 import { IncidentResolver } from '../modules/incidents/incident.resolver.js';
 import { NodeResolver } from '../modules/node/node.resolver.js';
+import { ConnectorResolver } from '../modules/connectors/connector.resolver.js';
 import { ArtifactResolver, PipelineRunResolver } from '../modules/pipelines/pipeline.resolver.js';
 import { ReleaseResolver } from '../modules/releases/release.resolver.js';
 import { ServiceResolver } from '../modules/services/service.resolver.js';
@@ -31,6 +32,7 @@ export const RESOLVERS = [
   IncidentResolver,
   AuditResolver,
   ReleaseEventResolver,
+  ConnectorResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

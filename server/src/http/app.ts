@@ -17,6 +17,7 @@ import { ErrorCode, UnauthenticatedError, isDomainError } from '../graphql/error
 import type { Logger } from '../logger.js';
 import type { Actor } from '../write/actor.js';
 import type { Metrics } from './metrics.js';
+import { webhookRouter } from './hooks.js';
 import type { SqlStatementCounter } from '../db/data-source.js';
 
 export interface HttpDeps {
@@ -150,6 +151,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     }),
   );
 
+  app.use(webhookRouter(domain, log));
   serveDashboard(app);
 
   return {

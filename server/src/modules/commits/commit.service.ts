@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { paginate, type Connection } from '../../graphql/connection.js';
 import { whereInRange } from '../../graphql/time-range.js';
 import type { Actor } from '../../write/actor.js';
-import type { WritePath } from '../../write/write-path.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { upsertGraphRow, type OriginFields } from '../common/upsert.js';
 import { Commit, GitTag } from './commit.entity.js';
 import type { CommitFilter, GitTagFilter } from './commit.types.js';
@@ -36,11 +36,14 @@ export class CommitLedger {
 
   /** Records commits by their deterministic ids; unchanged ones write nothing and raise no event. */
   recordCommits(actor: Actor, commits: CommitRecord[]): Promise<Commit[]> {
-    return this.writes.run(actor, async (tx) => {
-      const saved: Commit[] = [];
-      for (const c of commits) saved.push(await upsertGraphRow(tx, Commit, c, { subjectType: 'Commit', event: 'commit' }));
-      return saved;
-    });
+    return this.writes.run(actor, (tx) => this.upsertCommits(tx, commits));
+  }
+
+  /** {@link recordCommits} inside a caller's transaction (a webhook delivery writes its id with them). */
+  async upsertCommits(tx: WriteTx, commits: CommitRecord[]): Promise<Commit[]> {
+    const saved: Commit[] = [];
+    for (const c of commits) saved.push(await upsertGraphRow(tx, Commit, c, { subjectType: 'Commit', event: 'commit' }));
+    return saved;
   }
 
   recordTag(actor: Actor, tag: GitTagRecord): Promise<GitTag> {
