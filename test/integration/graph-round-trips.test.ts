@@ -93,7 +93,7 @@ describe('the release graph round-trips through GraphQL', () => {
     await q('mutation($i: UpdateDeploymentInput!) { updateDeployment(input: $i) { id } }', {
       i: { id: deployment, status: 'SUCCEEDED', artifactId: artifact.id },
     });
-    const approval = await hub.domain.changes.recordApproval(connector, {
+    const approvalRecord = {
       id: `servicenow:approval:${s.stamp}`,
       changeId,
       approver: 'cab-chair',
@@ -103,7 +103,8 @@ describe('the release graph round-trips through GraphQL', () => {
       originConnector: 'servicenow',
       originEntity: 'sysapproval_approver',
       originId: s.stamp,
-    });
+    };
+    const approval = await hub.domain.changes.recordApproval(connector, approvalRecord);
     const incident = await hub.domain.incidents.record(connector, {
       id: `pagerduty:incident:${s.stamp}`,
       key: `PD-${s.stamp}`,
@@ -172,17 +173,7 @@ describe('the release graph round-trips through GraphQL', () => {
     // re-ingesting the same source data is a no-op: no write, no event
     const eventCount = async () => (await hub.db.query('SELECT count(*)::int AS n FROM release_event'))[0].n as number;
     const eventsBefore = await eventCount();
-    await hub.domain.changes.recordApproval(connector, {
-      id: approval.id,
-      changeId,
-      approver: 'cab-chair',
-      decision: 'APPROVED' as never,
-      decidedAt: new Date('2026-11-25T15:00:00Z'),
-      comment: 'ok for Tuesday',
-      originConnector: 'servicenow',
-      originEntity: 'sysapproval_approver',
-      originId: s.stamp,
-    });
+    await hub.domain.changes.recordApproval(connector, { ...approvalRecord });
     expect(await eventCount()).toBe(eventsBefore);
     expect(r.commits).toEqual([{ sha: commit!.sha, message: `${changeKey}: retry on timeout`, changes: [{ key: changeKey }] }]);
     expect(r.tags).toEqual([{ name: tag.name, commit: { sha: commit!.sha }, release: { id: releaseId } }]);

@@ -94,3 +94,20 @@ export function groupBy<T>(keys: readonly string[], rows: readonly T[], keysOf: 
   }
   return keys.map((k) => grouped.get(k) ?? []);
 }
+
+/** Environments that deployments with `ownerColumn` = key went to (distinct, by name). */
+export function environmentsThroughDeployments<E extends ObjectLiteral>(
+  db: DataSource,
+  environment: EntityTarget<E>,
+  ownerColumn: 'service_id' | 'release_id',
+): DataLoader<string, E[]> {
+  const { map } = entityMapper(db, environment);
+  return new DataLoader(async (keys) => {
+    const rows: Array<Record<string, unknown> & { owner_key: string }> = await db.query(
+      `SELECT DISTINCT d.${ownerColumn} AS owner_key, e.* FROM deployment d JOIN environment e ON e.id = d.environment_id
+        WHERE d.${ownerColumn} = ANY($1) ORDER BY e.name`,
+      [[...keys]],
+    );
+    return groupBy(keys, rows, (r) => [r.owner_key]).map((list) => list.map(map));
+  });
+}

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byId, entityMapper, groupBy, manyBy, through } from '../../graphql/loader-kit.js';
+import { byId, entityMapper, environmentsThroughDeployments, groupBy, manyBy, through } from '../../graphql/loader-kit.js';
 import { Change } from '../changes/change.entity.js';
 import { Commit, GitTag } from '../commits/commit.entity.js';
 import { Deployment } from '../deployments/deployment.entity.js';
@@ -12,7 +12,6 @@ import { Release, ReleaseServiceLink } from './release.entity.js';
 
 export function releaseLoaders(db: DataSource) {
   const commit = entityMapper(db, Commit);
-  const environment = entityMapper(db, Environment);
   return {
     releaseById: byId(db, Release),
     servicesOfRelease: through(db, ReleaseServiceLink, 'releaseId', 'serviceId', Service),
@@ -23,14 +22,7 @@ export function releaseLoaders(db: DataSource) {
     deploymentsOfRelease: manyBy(db, Deployment, 'releaseId'),
     incidentsOfRelease: manyBy(db, Incident, 'releaseId'),
     /** Environments the release has deployments in, by name. */
-    environmentsOfRelease: new DataLoader<string, Environment[]>(async (releaseIds) => {
-      const rows: Array<Record<string, unknown> & { owner_key: string }> = await db.query(
-        `SELECT DISTINCT d.release_id AS owner_key, e.* FROM deployment d JOIN environment e ON e.id = d.environment_id
-          WHERE d.release_id = ANY($1) ORDER BY e.name`,
-        [[...releaseIds]],
-      );
-      return groupBy(releaseIds, rows, (r) => [r.owner_key]).map((list) => list.map(environment.map));
-    }),
+    environmentsOfRelease: environmentsThroughDeployments(db, Environment, 'release_id'),
     /** Commits that name a change of the release, or that a tag of the release points at. */
     commitsOfRelease: new DataLoader<string, Commit[]>(async (releaseIds) => {
       const rows: Array<Record<string, unknown> & { owner_key: string }> = await db.query(
