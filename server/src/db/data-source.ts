@@ -23,7 +23,10 @@ export class SqlStatementCounter {
   /** Called with the statements each tracked request made, when it finishes. */
   onRequest(listener: (statements: number, path: string) => void): () => void {
     this.requestListeners.push(listener);
-    return () => this.requestListeners.splice(this.requestListeners.indexOf(listener), 1);
+    return () => {
+      const at = this.requestListeners.indexOf(listener);
+      if (at >= 0) this.requestListeners.splice(at, 1); // a second call must not remove another listener
+    };
   }
 
   record(): void {

@@ -15,6 +15,7 @@ export interface RelayMessage {
 
 const RELAY_LEADER_LOCK = 0x5247_5231; // "RGR1"
 const BATCH = 500;
+const LEAD_RETRY_MS = 2000;
 
 /**
  * Publishes committed `release_event` rows to the pub/sub, in id order, each exactly once per
@@ -22,6 +23,7 @@ const BATCH = 500;
  */
 export class EventRelay {
   private lastId = '0';
+  private lastLeadAttempt = 0;
   private leader = false;
   private pumping: Promise<void> | null = null;
   private again = false;
@@ -47,7 +49,8 @@ export class EventRelay {
       this.leader = true;
     }
     this.timer = setInterval(() => {
-      if (!this.leader) void this.tryLead();
+      // Followers ask for leadership every few seconds, not on every poll.
+      if (!this.leader && Date.now() - this.lastLeadAttempt >= LEAD_RETRY_MS) void this.tryLead();
       this.wake();
     }, this.options.pollMs);
     this.timer.unref();
@@ -95,6 +98,7 @@ export class EventRelay {
 
   private async tryLead(): Promise<void> {
     if (this.leader || this.stopped) return;
+    this.lastLeadAttempt = Date.now();
     const runner = this.db.createQueryRunner();
     try {
       await runner.connect();
