@@ -1,7 +1,19 @@
 export { recordId, type Origin } from './kit/ids.js';
 export { changeKeysIn } from './kit/change-keys.js';
-export type { ConnectorKind, WebhookOutcome, WebhookRequest } from './kit/connector.js';
-export type { CommitRecord, DomainRecords } from './kit/records.js';
+export {
+  SourceDataError,
+  type ConnectorKind,
+  type SourceIO,
+  type SourceRequest,
+  type SourceResponse,
+  type Stream,
+  type StreamPage,
+  type WebhookOutcome,
+  type WebhookRequest,
+} from './kit/connector.js';
+export * from './kit/records.js';
+export { gateKindOf, gateStatusOf, gatesOf } from './kit/gates.js';
+export { backoffDelay, requestedWait, isRetryableStatus, DEFAULT_RETRY, type RetryPolicy } from './kit/retry.js';
 export { constantTimeEqual, verifyHmacSha256 } from './kit/signatures.js';
 export { github, convertGithubPush, type GithubConfig } from './github/github.js';
 

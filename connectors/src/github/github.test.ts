@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { records } from '../kit/records.js';
 import { github, type GithubConfig } from './github.js';
 
 const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, 'fixtures', name));
@@ -18,7 +19,7 @@ describe('GitHub push webhook', () => {
       kind: 'records',
       deliveryId: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
       event: 'push',
-      records: {
+      records: records({
         commits: [
           {
             id: 'github:commit:acme/payments@6113728f27ae82c7b1a177c8d03f9e96e0adf246',
@@ -31,7 +32,7 @@ describe('GitHub push webhook', () => {
             origin: { connector: 'github', entity: 'push', sourceId: '6113728f27ae82c7b1a177c8d03f9e96e0adf246' },
           },
         ],
-      },
+      }),
     });
   });
 

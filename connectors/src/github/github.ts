@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { changeKeysIn } from '../kit/change-keys.js';
 import type { ConnectorKind, WebhookOutcome, WebhookRequest } from '../kit/connector.js';
 import { recordId } from '../kit/ids.js';
-import type { CommitRecord } from '../kit/records.js';
+import { type CommitRecord, records } from '../kit/records.js';
 import { verifyHmacSha256 } from '../kit/signatures.js';
 
 export const githubConfig = z.object({
@@ -60,7 +60,7 @@ function handleGithubWebhook(config: GithubConfig, { headers, rawBody }: Webhook
   if (event !== 'push') return { kind: 'ignored', deliveryId, reason: `event ${event || '(none)'} is not handled yet` };
   const push = pushPayload.safeParse(body);
   if (!push.success) return { kind: 'malformed', reason: `not a push payload: ${push.error.issues[0]?.path.join('.')} ${push.error.issues[0]?.message}` };
-  return { kind: 'records', deliveryId, event, records: { commits: convertGithubPush(config.id, push.data) } };
+  return { kind: 'records', deliveryId, event, records: records({ commits: convertGithubPush(config.id, push.data) }) };
 }
 
 /** GitHub: signed `push` webhooks become commits (workflow runs, deployments and tags follow). */
