@@ -12,6 +12,7 @@ export {
   type WebhookRequest,
 } from './kit/connector.js';
 export * from './kit/records.js';
+export { connectorId, duration, pollingFields, secret } from './kit/config.js';
 export { gateKindOf, gateStatusOf, gatesOf } from './kit/gates.js';
 export { backoffDelay, requestedWait, isRetryableStatus, DEFAULT_RETRY, type RetryPolicy } from './kit/retry.js';
 export { constantTimeEqual, verifyHmacSha256 } from './kit/signatures.js';

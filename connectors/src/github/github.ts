@@ -1,15 +1,16 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { changeKeysIn } from '../kit/change-keys.js';
+import { connectorId, secret } from '../kit/config.js';
 import type { ConnectorKind, WebhookOutcome, WebhookRequest } from '../kit/connector.js';
 import { recordId } from '../kit/ids.js';
 import { type CommitRecord, records } from '../kit/records.js';
 import { verifyHmacSha256 } from '../kit/signatures.js';
 
 export const githubConfig = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only'),
+  id: connectorId,
   kind: z.literal('github'),
-  webhookSecret: z.string().min(1, 'must not be empty'),
+  webhookSecret: secret,
 });
 export type GithubConfig = z.infer<typeof githubConfig>;
 
