@@ -51,6 +51,11 @@ export interface StreamPage {
   more: boolean;
   /** The newest source timestamp in this page, for the connector's `lag`. */
   newestAt?: Date | null;
+  /**
+   * Source rows this page could not convert. They go to the dead-letter table (replayable through
+   * `replay`); the page's other records are written and the cursor moves past them.
+   */
+  rejected?: Array<{ error: string; payload: unknown }>;
 }
 
 /**
