@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { duration } from '@releasegraph/connectors';
 import { parseConnectorConfigs } from './modules/connectors/connector-config.js';
 
 /** Environment of the hub, parsed once at start-up (the only place that reads `process.env`). */
@@ -22,6 +23,20 @@ const envSchema = z.object({
 const fileSchema = z
   .object({
     connectors: z.array(z.looseObject({ id: z.string().min(1), kind: z.string().min(1) })).default([]),
+    telemetry: z
+      .object({
+        /** How long error traces, logs and rollups are kept. */
+        retention: duration.default(7 * 24 * 3_600_000),
+        /** How long spans of traces without an error are kept (a late error span can still claim them). */
+        grace: duration.default(15 * 60_000),
+        /** The largest OTLP body accepted (after decompression), in bytes. */
+        maxBodyBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(16 * 1024 * 1024),
+      })
+      .default({ retention: 7 * 24 * 3_600_000, grace: 15 * 60_000, maxBodyBytes: 16 * 1024 * 1024 }),
   })
   .loose();
 

@@ -13,6 +13,7 @@ import { ReleaseManager } from './modules/releases/release.service.js';
 import { ServiceCatalog } from './modules/services/service.service.js';
 import { WritePath } from './write/write-path.js';
 import { ConnectorService } from './modules/connectors/connector.service.js';
+import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry.service.js';
 import type { HubConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -32,16 +33,19 @@ export interface Domain {
   events: EventStore;
   pubsub: PubSub;
   connectors: ConnectorService;
+  telemetry: TelemetryStore;
 }
 
 export interface DomainOptions {
   /** Called after each commit that recorded changes (wakes the event relay). */
   afterCommit: () => void;
   connectors: HubConfig['connectors'];
+  /** Telemetry retention; the defaults when omitted. */
+  telemetry?: HubConfig['file']['telemetry'];
   log: Logger;
 }
 
-export function createDomain(db: DataSource, pubsub: PubSub, { afterCommit, connectors, log }: DomainOptions): Domain {
+export function createDomain(db: DataSource, pubsub: PubSub, { afterCommit, connectors, telemetry, log }: DomainOptions): Domain {
   const writes = new WritePath(db, afterCommit);
   const commits = new CommitLedger(db, writes);
   return {
@@ -59,5 +63,11 @@ export function createDomain(db: DataSource, pubsub: PubSub, { afterCommit, conn
     events: new EventStore(db),
     pubsub,
     connectors: new ConnectorService(connectors, writes, commits, log.child({ module: 'connectors' })),
+    telemetry: new TelemetryStore(
+      db,
+      writes,
+      log.child({ module: 'telemetry' }),
+      telemetry ? { retentionMs: telemetry.retention, graceMs: telemetry.grace } : DEFAULT_RETENTION,
+    ),
   };
 }

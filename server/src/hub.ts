@@ -59,7 +59,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     pubsub = new MemoryPubSub();
   }
   // The relay is woken after each local commit; it needs the domain's event store, hence the order.
-  const domain = createDomain(db, pubsub, { afterCommit: () => relay.wake(), connectors: config.connectors, log });
+  const domain = createDomain(db, pubsub, { afterCommit: () => relay.wake(), connectors: config.connectors, telemetry: config.file.telemetry, log });
   const relay = new EventRelay(db, domain.events, pubsub, log, { pollMs: 250, multiInstance: Boolean(config.redisUrl) });
   await relay.start();
   if (config.adminToken) await domain.auth.ensureAdminToken(config.adminToken);
@@ -73,6 +73,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     log,
     metrics,
     production: config.production,
+    otlpMaxBytes: config.file.telemetry.maxBodyBytes,
     ready: async () => {
       await db.query('SELECT 1');
       const pending = await db.showMigrations();
@@ -84,6 +85,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url }, 'Releasegraph hub listening');
 
+  // Telemetry past retention goes every minute (deletes are idempotent, so instances need not agree who sweeps).
+  const sweeper = setInterval(() => {
+    domain.telemetry.sweep().catch((err: unknown) => log.error({ err }, 'telemetry sweep failed'));
+  }, 60_000);
+  sweeper.unref();
+
   let stopping: Promise<void> | undefined;
   return {
     url,
@@ -93,6 +100,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     sql,
     stop: () =>
       (stopping ??= (async () => {
+        clearInterval(sweeper);
         await stopHttp();
         await relay.stop();
         await pubsub.close();

@@ -10,6 +10,8 @@ import { Release, ReleaseServiceLink } from '../modules/releases/release.entity.
 import { Service, ServiceDependency } from '../modules/services/service.entity.js';
 import { ReleaseEventRow } from '../events/release-event.entity.js';
 import { WebhookDelivery } from '../modules/connectors/webhook-delivery.entity.js';
+import { ConnectorCursor, ConnectorState, DeadLetter } from '../modules/connectors/connector-state.entity.js';
+import { ErrorTrace, LogRecordRow, SpanRollup, SpanRow, TelemetryVersion } from '../modules/telemetry/telemetry.entity.js';
 
 /** Every TypeORM entity of the hub. */
 export const ENTITIES = [
@@ -32,4 +34,12 @@ export const ENTITIES = [
   ReleaseEventRow,
   AuditEntry,
   WebhookDelivery,
+  ConnectorCursor,
+  ConnectorState,
+  DeadLetter,
+  SpanRow,
+  ErrorTrace,
+  SpanRollup,
+  LogRecordRow,
+  TelemetryVersion,
 ];

@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import type { Actor } from '../write/actor.js';
 import type { Metrics } from './metrics.js';
 import { webhookRouter } from './hooks.js';
+import { otlpRouter } from './otlp.js';
 import type { SqlStatementCounter } from '../db/data-source.js';
 
 export interface HttpDeps {
@@ -28,6 +29,8 @@ export interface HttpDeps {
   log: Logger;
   metrics: Metrics;
   production: boolean;
+  /** The largest OTLP body accepted, in bytes. */
+  otlpMaxBytes: number;
   /** Readiness beyond "the process is up": database reachable, migrations applied. */
   ready: () => Promise<{ ok: boolean; reason?: string }>;
 }
@@ -152,6 +155,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
   );
 
   app.use(webhookRouter(domain, log));
+  app.use(otlpRouter(domain.telemetry, log, deps.otlpMaxBytes));
   serveDashboard(app);
 
   return {

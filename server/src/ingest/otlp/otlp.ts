@@ -1,0 +1,243 @@
+import crypto from 'node:crypto';
+
+/*
+ * OTLP export requests → rows. The same code reads both encodings: OTLP/JSON (hex ids, int64 as
+ * strings or numbers) and protobuf decoded by protobufjs (ids as bytes, int64 as Long). Problems of
+ * one span or log record reject that item (partial success); a request whose shape is wrong is
+ * refused as a whole (400).
+ */
+
+/** A request whose structure is not OTLP: answered 400, nothing is written. */
+export class MalformedOtlpError extends Error {}
+
+/** A span ready to store. */
+export interface SpanInput {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  service: string;
+  version: string;
+  environment: string;
+  name: string;
+  kind: number;
+  statusCode: number;
+  statusMessage: string | null;
+  startTime: Date;
+  durationMs: number;
+  isError: boolean;
+  attributes: Record<string, unknown>;
+}
+
+/** A log record ready to store (only those with a trace id are kept). */
+export interface LogInput {
+  id: string;
+  traceId: string;
+  spanId: string | null;
+  service: string;
+  version: string;
+  environment: string;
+  time: Date;
+  severityNumber: number;
+  severityText: string | null;
+  body: string | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface Decoded<T> {
+  rows: T[];
+  /** Items refused (bad ids, times); the rest of the request is accepted. */
+  rejected: number;
+  /** Why the first refused item was refused. */
+  firstError: string | null;
+}
+
+const STATUS_ERROR = 2;
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function list(v: unknown, where: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new MalformedOtlpError(`${where} must be an array`);
+  return v;
+}
+
+function obj(v: unknown, where: string): Obj {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) throw new MalformedOtlpError(`${where} must be an object`);
+  return v;
+}
+
+/** A trace or span id as lower-case hex, or null when absent; throws when present but wrong. */
+function idHex(v: unknown, bytes: number, what: string): string | null {
+  let hex: string;
+  if (typeof v === 'string') hex = v.toLowerCase();
+  else if (v instanceof Uint8Array) hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  else if (v === undefined || v === null || (Array.isArray(v) && v.length === 0))
+    return null; // protobufjs' default for absent bytes is []
+  else throw new RangeError(`${what} is not an id`);
+  if (hex === '') return null;
+  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex)) throw new RangeError(`${what} must be ${bytes} bytes (${bytes * 2} hex digits)`);
+  if (/^0+$/.test(hex)) throw new RangeError(`${what} is all zeros`);
+  return hex;
+}
+
+/** Nanoseconds since the epoch (string, number or protobufjs Long) as milliseconds (float). */
+function nanosToMs(v: unknown): number {
+  if (typeof v === 'string') return v === '' ? 0 : Number(v) / 1e6;
+  if (typeof v === 'number') return v / 1e6;
+  if (isObj(v) && typeof v.low === 'number' && typeof v.high === 'number') return ((v.high >>> 0) * 4294967296 + (v.low >>> 0)) / 1e6;
+  return 0;
+}
+
+function int(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v !== '') return Number(v);
+  if (isObj(v) && typeof v.low === 'number' && typeof v.high === 'number') return v.high * 4294967296 + (v.low >>> 0);
+  return 0;
+}
+
+/** An OTLP AnyValue as a plain JSON value. */
+function anyValue(v: unknown): unknown {
+  if (!isObj(v)) return null;
+  for (const key of Object.keys(v)) {
+    const x = v[key];
+    switch (key) {
+      case 'stringValue':
+      case 'boolValue':
+      case 'doubleValue':
+        return x;
+      case 'intValue':
+        return int(x);
+      case 'bytesValue':
+        return x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x;
+      case 'arrayValue':
+        return list(obj(x, 'arrayValue').values, 'arrayValue.values').map(anyValue);
+      case 'kvlistValue':
+        return attributes(obj(x, 'kvlistValue').values);
+    }
+  }
+  return null;
+}
+
+function attributes(v: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const kv of list(v, 'attributes')) {
+    if (isObj(kv) && typeof kv.key === 'string') out[kv.key] = anyValue(kv.value);
+  }
+  return out;
+}
+
+interface ResourceIdentity {
+  service: string;
+  version: string;
+  environment: string;
+}
+
+/** service.name, service.version and deployment.environment(.name) of a resource. */
+function identityOf(resource: unknown): ResourceIdentity {
+  const attrs = attributes(obj(resource, 'resource').attributes);
+  const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+  return {
+    service: text(attrs['service.name']) || 'unknown_service',
+    version: text(attrs['service.version']),
+    environment: text(attrs['deployment.environment.name']) || text(attrs['deployment.environment']),
+  };
+}
+
+function refuse<T>(out: Decoded<T>, error: unknown): void {
+  out.rejected++;
+  out.firstError ??= error instanceof Error ? error.message : String(error);
+}
+
+/** Spans of an ExportTraceServiceRequest (JSON-parsed or protobuf-decoded). */
+export function spansOf(request: unknown): Decoded<SpanInput> {
+  if (!isObj(request)) throw new MalformedOtlpError('the body is not an ExportTraceServiceRequest');
+  const out: Decoded<SpanInput> = { rows: [], rejected: 0, firstError: null };
+  for (const [r, rs] of list(request.resourceSpans, 'resourceSpans').entries()) {
+    const resourceSpans = obj(rs, `resourceSpans[${r}]`);
+    const who = identityOf(resourceSpans.resource);
+    for (const [s, ss] of list(resourceSpans.scopeSpans, `resourceSpans[${r}].scopeSpans`).entries()) {
+      for (const span of list(obj(ss, `resourceSpans[${r}].scopeSpans[${s}]`).spans, 'spans')) {
+        try {
+          if (!isObj(span)) throw new RangeError('a span must be an object');
+          const traceId = idHex(span.traceId, 16, 'traceId');
+          const spanId = idHex(span.spanId, 8, 'spanId');
+          if (!traceId || !spanId) throw new RangeError('a span needs a traceId and a spanId');
+          const start = nanosToMs(span.startTimeUnixNano);
+          const end = nanosToMs(span.endTimeUnixNano);
+          if (!(start > 0) || !(end >= start)) throw new RangeError(`span ${spanId}: startTimeUnixNano/endTimeUnixNano are missing or out of order`);
+          const status = obj(span.status, 'status');
+          const statusCode = int(status.code);
+          out.rows.push({
+            traceId,
+            spanId,
+            parentSpanId: idHex(span.parentSpanId, 8, 'parentSpanId'),
+            ...who,
+            name: typeof span.name === 'string' ? span.name : '',
+            kind: int(span.kind),
+            statusCode,
+            statusMessage: typeof status.message === 'string' && status.message !== '' ? status.message : null,
+            startTime: new Date(start),
+            durationMs: end - start,
+            isError: statusCode === STATUS_ERROR,
+            attributes: attributes(span.attributes),
+          });
+        } catch (error) {
+          if (error instanceof MalformedOtlpError) throw error;
+          refuse(out, error);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function bodyText(v: unknown): string | null {
+  const value = anyValue(v);
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Log records of an ExportLogsServiceRequest; records without a trace id are accepted but not kept. */
+export function logsOf(request: unknown): Decoded<LogInput> {
+  if (!isObj(request)) throw new MalformedOtlpError('the body is not an ExportLogsServiceRequest');
+  const out: Decoded<LogInput> = { rows: [], rejected: 0, firstError: null };
+  for (const [r, rl] of list(request.resourceLogs, 'resourceLogs').entries()) {
+    const resourceLogs = obj(rl, `resourceLogs[${r}]`);
+    const who = identityOf(resourceLogs.resource);
+    for (const [s, sl] of list(resourceLogs.scopeLogs, `resourceLogs[${r}].scopeLogs`).entries()) {
+      for (const record of list(obj(sl, `resourceLogs[${r}].scopeLogs[${s}]`).logRecords, 'logRecords')) {
+        try {
+          if (!isObj(record)) throw new RangeError('a log record must be an object');
+          const traceId = idHex(record.traceId, 16, 'traceId');
+          const spanId = idHex(record.spanId, 8, 'spanId');
+          if (!traceId) continue;
+          const ms = nanosToMs(record.timeUnixNano) || nanosToMs(record.observedTimeUnixNano);
+          if (!(ms > 0)) throw new RangeError('a log record needs timeUnixNano or observedTimeUnixNano');
+          const body = bodyText(record.body);
+          const severityNumber = int(record.severityNumber);
+          const id = crypto
+            .createHash('sha1')
+            .update(`${traceId}|${spanId ?? ''}|${ms}|${severityNumber}|${who.service}|${body ?? ''}`)
+            .digest('hex');
+          out.rows.push({
+            id,
+            traceId,
+            spanId,
+            ...who,
+            time: new Date(ms),
+            severityNumber,
+            severityText: typeof record.severityText === 'string' && record.severityText !== '' ? record.severityText : null,
+            body,
+            attributes: attributes(record.attributes),
+          });
+        } catch (error) {
+          if (error instanceof MalformedOtlpError) throw error;
+          refuse(out, error);
+        }
+      }
+    }
+  }
+  return out;
+}
