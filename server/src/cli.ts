@@ -5,6 +5,7 @@
  * RELEASEGRAPH_DATA_DIR (the running one, or started for the command).
  */
 import 'reflect-metadata';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { SqlStatementCounter, createDataSource, migrate } from './db/data-source.js';
@@ -43,7 +44,12 @@ async function main(): Promise<number> {
     ({ db, embedded } = await openDatabase(config, log));
   }
   try {
-    const domain = createDomain(db, new MemoryPubSub(), { afterCommit: () => undefined, connectors: [], log });
+    const domain = createDomain(db, new MemoryPubSub(), {
+      afterCommit: () => undefined,
+      connectors: [],
+      connectorWorkRoot: path.join(config.dataDir, 'connectors'),
+      log,
+    });
     const actor: Actor = { id: 'cli', name: `cli:${process.env.USER ?? 'operator'}`, role };
     const { token, apiToken } = await domain.auth.createToken({ ...actor, role: parseRole('admin')! }, { name: values.name, role });
     console.log(token);

@@ -40,12 +40,14 @@ export interface DomainOptions {
   /** Called after each commit that recorded changes (wakes the event relay). */
   afterCommit: () => void;
   connectors: HubConfig['connectors'];
+  /** Where connectors keep files (git clones). */
+  connectorWorkRoot: string;
   /** Telemetry retention; the defaults when omitted. */
   telemetry?: HubConfig['file']['telemetry'];
   log: Logger;
 }
 
-export function createDomain(db: DataSource, pubsub: PubSub, { afterCommit, connectors, telemetry, log }: DomainOptions): Domain {
+export function createDomain(db: DataSource, pubsub: PubSub, { afterCommit, connectors, connectorWorkRoot, telemetry, log }: DomainOptions): Domain {
   const writes = new WritePath(db, afterCommit);
   const commits = new CommitLedger(db, writes);
   return {
@@ -62,7 +64,7 @@ export function createDomain(db: DataSource, pubsub: PubSub, { afterCommit, conn
     audit: new AuditTrail(db),
     events: new EventStore(db),
     pubsub,
-    connectors: new ConnectorService(connectors, writes, commits, log.child({ module: 'connectors' })),
+    connectors: new ConnectorService(connectors, db, writes, log.child({ module: 'connectors' }), { workRoot: connectorWorkRoot }),
     telemetry: new TelemetryStore(
       db,
       writes,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -59,7 +60,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     pubsub = new MemoryPubSub();
   }
   // The relay is woken after each local commit; it needs the domain's event store, hence the order.
-  const domain = createDomain(db, pubsub, { afterCommit: () => relay.wake(), connectors: config.connectors, telemetry: config.file.telemetry, log });
+  const domain = createDomain(db, pubsub, {
+    afterCommit: () => relay.wake(),
+    connectors: config.connectors,
+    connectorWorkRoot: path.join(config.dataDir, 'connectors'),
+    telemetry: config.file.telemetry,
+    log,
+  });
   const relay = new EventRelay(db, domain.events, pubsub, log, { pollMs: 250, multiInstance: Boolean(config.redisUrl) });
   await relay.start();
   if (config.adminToken) await domain.auth.ensureAdminToken(config.adminToken);
@@ -84,6 +91,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url }, 'Releasegraph hub listening');
+  domain.connectors.start();
 
   // Telemetry past retention goes every minute (deletes are idempotent, so instances need not agree who sweeps).
   const sweeper = setInterval(() => {
@@ -101,6 +109,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(sweeper);
+        await domain.connectors.stop();
         await stopHttp();
         await relay.stop();
         await pubsub.close();

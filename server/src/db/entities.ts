@@ -11,7 +11,7 @@ import { Service, ServiceDependency } from '../modules/services/service.entity.j
 import { ReleaseEventRow } from '../events/release-event.entity.js';
 import { WebhookDelivery } from '../modules/connectors/webhook-delivery.entity.js';
 import { ConnectorCursor, ConnectorState, DeadLetter } from '../modules/connectors/connector-state.entity.js';
-import { ErrorTrace, LogRecordRow, SpanRollup, SpanRow, TelemetryVersion } from '../modules/telemetry/telemetry.entity.js';
+import { ErrorTrace, KpiSample, LogRecordRow, SpanRollup, SpanRow, TelemetryVersion } from '../modules/telemetry/telemetry.entity.js';
 
 /** Every TypeORM entity of the hub. */
 export const ENTITIES = [
@@ -42,4 +42,5 @@ export const ENTITIES = [
   SpanRollup,
   LogRecordRow,
   TelemetryVersion,
+  KpiSample,
 ];

@@ -26,6 +26,8 @@ export enum Permission {
   DeploymentWrite = 'deployment:write',
   /** Issue and revoke API tokens. */
   TokenManage = 'token:manage',
+  /** Poll connectors now, replay dead letters. */
+  ConnectorOperate = 'connector:operate',
 }
 
 const GRANTS: Record<Role, readonly Permission[]> = {
@@ -34,7 +36,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   [Role.APPROVER]: [],
   [Role.ENGINEER]: [Permission.ChangeWrite, Permission.DeploymentWrite],
   [Role.INTEGRATION]: [Permission.ChangeWrite, Permission.DeploymentWrite],
-  [Role.RELEASE_MANAGER]: [Permission.CatalogWrite, Permission.ReleaseWrite, Permission.ChangeWrite, Permission.DeploymentWrite],
+  [Role.RELEASE_MANAGER]: [Permission.CatalogWrite, Permission.ReleaseWrite, Permission.ChangeWrite, Permission.DeploymentWrite, Permission.ConnectorOperate],
   [Role.ADMIN]: Object.values(Permission),
 };
 

@@ -1,17 +1,41 @@
-import { CONNECTOR_KINDS, type ConnectorKind } from '@releasegraph/connectors';
+import { CONNECTOR_KINDS, DEFAULT_RETRY, duration, type ConnectorKind, type RetryPolicy } from '@releasegraph/connectors';
+import { z } from 'zod';
 
 type AnyConfig = { id: string; kind: string };
+
+/** One configured connector: its kind's parsed config, and how the hub runs it. */
+export interface ConfiguredConnector {
+  config: AnyConfig;
+  kind: ConnectorKind<AnyConfig>;
+  /** How often its streams are polled (ms); only for kinds with streams. */
+  pollIntervalMs: number;
+  retry: RetryPolicy;
+}
+
+/** Fields every connector entry may carry, whatever its kind: how the hub retries it. */
+const runtimeSchema = z.object({
+  pollInterval: duration.default(60_000),
+  retry: z
+    .object({
+      base: duration.default(DEFAULT_RETRY.baseMs),
+      cap: duration.default(DEFAULT_RETRY.capMs),
+      attempts: z.number().int().min(1).max(20).default(DEFAULT_RETRY.attempts),
+      circuitAfter: z.number().int().min(1).default(DEFAULT_RETRY.circuitAfter),
+      circuitOpen: duration.default(DEFAULT_RETRY.circuitOpenMs),
+    })
+    .optional(),
+});
 
 /**
  * Parses the `connectors:` of the config file against each kind's spec; every problem is listed
  * (secrets never appear in them).
  */
 export function parseConnectorConfigs(entries: ReadonlyArray<{ id: string; kind: string }>): {
-  configs: Array<{ config: AnyConfig; kind: ConnectorKind<AnyConfig> }>;
+  configs: ConfiguredConnector[];
   problems: string[];
 } {
   const problems: string[] = [];
-  const configs: Array<{ config: AnyConfig; kind: ConnectorKind<AnyConfig> }> = [];
+  const configs: ConfiguredConnector[] = [];
   const seen = new Set<string>();
   for (const [i, entry] of entries.entries()) {
     const kind = CONNECTOR_KINDS[entry.kind];
@@ -22,11 +46,18 @@ export function parseConnectorConfigs(entries: ReadonlyArray<{ id: string; kind:
     if (seen.has(entry.id)) problems.push(`connectors.${i}: id ${JSON.stringify(entry.id)} is used twice`);
     seen.add(entry.id);
     const parsed = kind.config.safeParse(entry);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`connectors.${i} (${entry.id}).${issue.path.join('.')}: ${issue.message}`);
-      continue;
+    const runtime = runtimeSchema.safeParse(entry);
+    for (const issue of [...(parsed.error?.issues ?? []), ...(runtime.error?.issues ?? [])]) {
+      problems.push(`connectors.${i} (${entry.id}).${issue.path.join('.')}: ${issue.message}`);
     }
-    configs.push({ config: parsed.data, kind });
+    if (!parsed.success || !runtime.success) continue;
+    const r = runtime.data.retry;
+    configs.push({
+      config: parsed.data,
+      kind,
+      pollIntervalMs: runtime.data.pollInterval,
+      retry: r ? { baseMs: r.base, capMs: r.cap, attempts: r.attempts, circuitAfter: r.circuitAfter, circuitOpenMs: r.circuitOpen } : DEFAULT_RETRY,
+    });
   }
   return { configs, problems };
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Where each polled stream resumes: written in the same transaction as the records it read. */
 @Entity({ name: 'connector_cursor' })
@@ -51,7 +51,8 @@ export class ConnectorState {
 @Entity({ name: 'dead_letter' })
 @Index('dead_letter_connector_idx', ['connectorId', 'failedAt'])
 export class DeadLetter {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  /** bigint, read as a string. */
+  @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
   @Column({ type: 'text' })
