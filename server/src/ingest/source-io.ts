@@ -98,7 +98,9 @@ export function createSourceIO(options: SourceIOOptions): SourceIO {
             },
           };
         }
-        lastProblem = `${method} ${shown(request.url)} answered ${res.status} ${res.statusText}`.trim();
+        // The source's own words help (Prometheus' bad_data, ServiceNow's error.message); kept short.
+        const said = body.replace(/\s+/g, ' ').trim().slice(0, 300);
+        lastProblem = `${method} ${shown(request.url)} answered ${res.status} ${res.statusText}`.trim() + (said ? `: ${said}` : '');
         if (!isRetryableStatus(res.status)) throw new SourceHttpError(lastProblem, res.status);
         wait = requestedWait(headers, now());
       } catch (error) {

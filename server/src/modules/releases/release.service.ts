@@ -5,7 +5,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/e
 import { paginate, type Connection } from '../../graphql/connection.js';
 import { whereInRange } from '../../graphql/time-range.js';
 import type { Actor } from '../../write/actor.js';
-import type { WritePath } from '../../write/write-path.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { definedOnly, fields, parseInput } from '../common/input.js';
 import { assertServicesExist } from '../services/service.service.js';
 import { Priority, Release, ReleaseServiceLink, ReleaseStatus } from './release.entity.js';
@@ -70,6 +70,27 @@ export class ReleaseManager {
     return paginate(qb, page);
   }
 
+  /**
+   * Tags read before their release was planned (`v1.4.0` for version 1.4.0) join it now, so the
+   * order in which git and the release plan arrive does not matter.
+   */
+  private async adoptTags(tx: WriteTx, release: Release): Promise<void> {
+    const bare = release.version.replace(/^v(?=\d)/, '');
+    const adopted = (await tx.manager.query(
+      `UPDATE git_tag SET release_id = $1, updated_at = now() WHERE release_id IS NULL AND name IN ($2, $3) RETURNING id, name, repository`,
+      [release.id, bare, `v${bare}`],
+    )) as [Array<{ id: string; name: string; repository: string }>, number];
+    for (const tag of adopted[0]) {
+      tx.record({
+        type: 'tag.updated',
+        subjectType: 'GitTag',
+        subjectId: tag.id,
+        releaseId: release.id,
+        payload: { ...tag, releaseId: release.id, changed: ['releaseId'] },
+      });
+    }
+  }
+
   async create(actor: Actor, raw: CreateReleaseInput): Promise<Release> {
     const input = parseInput(createSchema, raw, 'input');
     assertPlannedOrder(input.plannedStart, input.plannedEnd);
@@ -99,6 +120,7 @@ export class ReleaseManager {
       await linkServices(m, id, serviceIds);
       const saved = await m.findOneByOrFail(Release, { id });
       tx.record({ type: 'release.created', subjectType: 'Release', subjectId: id, releaseId: id, payload: { ...saved, serviceIds } });
+      await this.adoptTags(tx, saved);
       return saved;
     });
   }
