@@ -41,20 +41,23 @@ describe('GitHub push webhooks at /hooks/github', () => {
     expect((await post(body, { 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': sign(body, 'not-the-secret') })).status).toBe(401);
     expect((await post(body, { 'x-github-delivery': crypto.randomUUID() })).status).toBe(401);
     expect((await post(body.replace('retry', 'retr0'), { 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': sign(body) })).status).toBe(401);
+    await hub.domain.connectors.settled();
     expect(await commitRows(sha)).toEqual([]);
+    expect(await hub.db.query(`SELECT count(*)::int AS n FROM webhook_delivery WHERE status = 'pending'`)).toEqual([{ n: 0 }]);
     const health = await gqlOk<any>(hub.url, '{ connectors { id kind status lastError } }', {}, ADMIN_TOKEN);
     expect(health.connectors).toEqual([{ id: 'github', kind: 'github', status: 'FAILING', lastError: expect.stringMatching(/X-Hub-Signature-256/) }]);
   });
 
-  it('lands one delivery posted 50 times concurrently exactly once: one commit, one event', async () => {
+  it('acknowledges one delivery posted 50 times concurrently once, and lands it exactly once: one commit, one event', async () => {
     const sha = crypto.randomBytes(20).toString('hex');
     const body = pushBody(sha, 'CHG0031234: retry card authorisation');
     const delivery = crypto.randomUUID();
     const responses = await Promise.all(Array.from({ length: 50 }, () => post(body, { 'x-github-delivery': delivery, 'x-hub-signature-256': sign(body) })));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
     const outcomes = await Promise.all(responses.map((r) => r.json() as Promise<{ outcome: string }>));
-    expect(outcomes.filter((o) => o.outcome === 'recorded')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'accepted')).toHaveLength(1);
     expect(outcomes.filter((o) => o.outcome === 'duplicate')).toHaveLength(49);
+    await hub.domain.connectors.settled();
     expect(await commitRows(sha)).toEqual([{ id: `github:commit:acme/payments@${sha}`, change_keys: ['CHG0031234'] }]);
     const events = await hub.db.query(`SELECT type, actor FROM release_event WHERE subject_id = $1`, [`github:commit:acme/payments@${sha}`]);
     expect(events).toEqual([{ type: 'commit.created', actor: 'github' }]);

@@ -63,7 +63,7 @@ async function deliver(connector: string, headers: Record<string, string>, paylo
         ? { 'x-hub-signature': hmac(body, SECRETS.jira) }
         : { 'x-hub-signature-256': hmac(body, SECRETS.github), 'x-github-delivery': crypto.randomUUID() };
   const res = await fetch(`${hub.url}/hooks/${connector}`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed, ...headers }, body });
-  expect({ connector, status: res.status, body: await res.json() }).toMatchObject({ status: 202, body: { outcome: 'recorded' } });
+  expect({ connector, status: res.status, body: await res.json() }).toMatchObject({ status: 202, body: { outcome: 'accepted' } });
 }
 
 describe('one release, end to end', () => {
@@ -132,7 +132,8 @@ describe('one release, end to end', () => {
     Object.assign(status.deployment_status, { state: 'success', environment: 'production' });
     await deliver('github', { 'x-github-event': 'deployment_status' }, status);
 
-    // 5. The new version serving traffic, instrumented with the OpenTelemetry SDK.
+    // 5. Once the deployment is in the graph, the new version serves traffic, instrumented with the OpenTelemetry SDK.
+    await hub.domain.connectors.settled();
     const spans = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'payments', 'service.version': '2.4.0', 'deployment.environment.name': 'production' }),
@@ -146,6 +147,7 @@ describe('one release, end to end', () => {
     );
     expect(exported.code).toBe(ExportResultCode.SUCCESS);
 
+    await hub.domain.connectors.settled();
     const graph = await gqlOk<any>(
       hub.url,
       `query($id: ID!) { release(id: $id) {

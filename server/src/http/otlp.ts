@@ -2,6 +2,7 @@ import express from 'express';
 import type { Type } from 'protobufjs';
 import { MalformedOtlpError, logsOf, spansOf, type Decoded } from '../ingest/otlp/otlp.js';
 import { otlpTypes } from '../ingest/otlp/otlp-proto.js';
+import { decodeSpansProtobuf } from '../ingest/otlp/otlp-span-decoder.js';
 import type { Logger } from '../logger.js';
 import type { TelemetryStore } from '../modules/telemetry/telemetry.service.js';
 
@@ -35,9 +36,11 @@ function failure(res: express.Response, encoding: Encoding, status: number, code
 
 interface Signal<T> {
   path: '/v1/traces' | '/v1/logs';
-  request: Type;
   response: Type;
-  decode(request: unknown): Decoded<T>;
+  /** Rows of a JSON-parsed request. */
+  fromJson(request: unknown): Decoded<T>;
+  /** Rows of a protobuf body. */
+  fromProtobuf(body: Buffer): Decoded<T>;
   store(rows: T[]): Promise<void>;
   /** The response's partial-success message. */
   partial(rejected: number, message: string): object;
@@ -54,17 +57,17 @@ export function otlpRouter(telemetry: TelemetryStore, log: Logger, maxBytes: num
   const paths = ['/v1/traces', '/v1/logs'];
   mount(router, log, maxBytes, {
     path: '/v1/traces',
-    request: otlpTypes.traceRequest,
     response: otlpTypes.traceResponse,
-    decode: spansOf,
+    fromJson: spansOf,
+    fromProtobuf: decodeSpansProtobuf,
     store: (rows) => telemetry.ingestSpans(rows),
     partial: (rejectedSpans, errorMessage) => ({ partialSuccess: { rejectedSpans, errorMessage } }),
   });
   mount(router, log, maxBytes, {
     path: '/v1/logs',
-    request: otlpTypes.logsRequest,
     response: otlpTypes.logsResponse,
-    decode: logsOf,
+    fromJson: logsOf,
+    fromProtobuf: (body) => logsOf(otlpTypes.logsRequest.decode(body)),
     store: (rows) => telemetry.ingestLogs(rows),
     partial: (rejectedLogRecords, errorMessage) => ({ partialSuccess: { rejectedLogRecords, errorMessage } }),
   });
@@ -96,8 +99,7 @@ function mount<T>(router: express.Router, log: Logger, maxBytes: number, signal:
       let decoded: Decoded<T>;
       try {
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const message: unknown = encoding === 'json' ? JSON.parse(body.toString('utf8')) : signal.request.decode(body);
-        decoded = signal.decode(message);
+        decoded = encoding === 'json' ? signal.fromJson(JSON.parse(body.toString('utf8'))) : signal.fromProtobuf(body);
       } catch (error) {
         const reason = error instanceof MalformedOtlpError ? error.message : `the body is not a valid OTLP ${encoding} message`;
         return failure(res, encoding, 400, RPC.invalidArgument, reason);

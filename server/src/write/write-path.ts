@@ -25,6 +25,27 @@ export class WriteTx {
   record(change: RecordedChange): void {
     this.changes.push(change);
   }
+
+  private savepoints = 0;
+
+  /**
+   * Runs `work` so that its failure undoes only its own writes and recorded changes (a SAVEPOINT),
+   * and the transaction goes on: one bad item of a batch does not spoil the others.
+   */
+  async isolated<T>(work: () => Promise<T>): Promise<T> {
+    const name = `item_${++this.savepoints}`;
+    const recorded = this.changes.length;
+    await this.manager.query(`SAVEPOINT ${name}`);
+    try {
+      const value = await work();
+      await this.manager.query(`RELEASE SAVEPOINT ${name}`);
+      return value;
+    } catch (error) {
+      await this.manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      this.changes.length = recorded;
+      throw error;
+    }
+  }
 }
 
 /** Serialises the tail of every write transaction: event ids are then assigned in commit order. */

@@ -1,6 +1,12 @@
 import { ReleaseGraph20261126062026 } from './20261126062026-release-graph.js';
 import { WebhookDeliveries20261126070850 } from './20261126070850-webhook-deliveries.js';
 import { TelemetryAndConnectors20261126073542 } from './20261126073542-telemetry-and-connectors.js';
+import { WebhookInbox20261126075442 } from './20261126075442-webhook-inbox.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
-export const MIGRATIONS: Function[] = [ReleaseGraph20261126062026, WebhookDeliveries20261126070850, TelemetryAndConnectors20261126073542];
+export const MIGRATIONS: Function[] = [
+  ReleaseGraph20261126062026,
+  WebhookDeliveries20261126070850,
+  TelemetryAndConnectors20261126073542,
+  WebhookInbox20261126075442,
+];

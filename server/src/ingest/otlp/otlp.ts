@@ -10,6 +10,9 @@ import crypto from 'node:crypto';
 /** A request whose structure is not OTLP: answered 400, nothing is written. */
 export class MalformedOtlpError extends Error {}
 
+/** One span or log record that cannot be stored (a bad id, missing times): refused, the rest of the request is accepted. */
+export class RefusedItemError extends Error {}
+
 /** A span ready to store. */
 export interface SpanInput {
   traceId: string;
@@ -22,10 +25,12 @@ export interface SpanInput {
   kind: number;
   statusCode: number;
   statusMessage: string | null;
-  startTime: Date;
+  /** Milliseconds since the epoch (fractional). */
+  startMs: number;
   durationMs: number;
   isError: boolean;
-  attributes: Record<string, unknown>;
+  /** The span's attributes as a JSON object text. */
+  attributesJson: string;
 }
 
 /** A log record ready to store (only those with a trace id are kept). */
@@ -69,18 +74,25 @@ function obj(v: unknown, where: string): Obj {
 }
 
 /** A trace or span id as lower-case hex, or null when absent; throws when present but wrong. */
-function idHex(v: unknown, bytes: number, what: string): string | null {
-  let hex: string;
-  if (typeof v === 'string') hex = v.toLowerCase();
-  else if (v instanceof Uint8Array) hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
-  else if (v === undefined || v === null || (Array.isArray(v) && v.length === 0))
-    return null; // protobufjs' default for absent bytes is []
-  else throw new RangeError(`${what} is not an id`);
+export function idHex(v: unknown, bytes: number, what: string): string | null {
+  if (v instanceof Uint8Array) {
+    // Bytes (protobuf): always hex-able; only the length and the all-zero id are wrong.
+    if (v.byteLength === 0) return null;
+    if (v.byteLength !== bytes) throw new RefusedItemError(`${what} must be ${bytes} bytes (${bytes * 2} hex digits)`);
+    const hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+    if (hex === ZERO_IDS[bytes]) throw new RefusedItemError(`${what} is all zeros`);
+    return hex;
+  }
+  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) return null; // protobufjs' default for absent bytes is []
+  if (typeof v !== 'string') throw new RefusedItemError(`${what} is not an id`);
+  const hex = v.toLowerCase();
   if (hex === '') return null;
-  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex)) throw new RangeError(`${what} must be ${bytes} bytes (${bytes * 2} hex digits)`);
-  if (/^0+$/.test(hex)) throw new RangeError(`${what} is all zeros`);
+  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex)) throw new RefusedItemError(`${what} must be ${bytes} bytes (${bytes * 2} hex digits)`);
+  if (hex === ZERO_IDS[bytes]) throw new RefusedItemError(`${what} is all zeros`);
   return hex;
 }
+
+const ZERO_IDS: Readonly<Record<number, string>> = { 8: '0'.repeat(16), 16: '0'.repeat(32) };
 
 /** Nanoseconds since the epoch (string, number or protobufjs Long) as milliseconds (float). */
 function nanosToMs(v: unknown): number {
@@ -128,15 +140,14 @@ function attributes(v: unknown): Record<string, unknown> {
   return out;
 }
 
-interface ResourceIdentity {
+export interface ResourceIdentity {
   service: string;
   version: string;
   environment: string;
 }
 
-/** service.name, service.version and deployment.environment(.name) of a resource. */
-function identityOf(resource: unknown): ResourceIdentity {
-  const attrs = attributes(obj(resource, 'resource').attributes);
+/** service.name, service.version and deployment.environment.name (or the older deployment.environment) of a resource's attributes. */
+export function identityFromAttributes(attrs: Record<string, unknown>): ResourceIdentity {
   const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
   return {
     service: text(attrs['service.name']) || 'unknown_service',
@@ -145,7 +156,46 @@ function identityOf(resource: unknown): ResourceIdentity {
   };
 }
 
-function refuse<T>(out: Decoded<T>, error: unknown): void {
+const identityOf = (resource: unknown) => identityFromAttributes(attributes(obj(resource, 'resource').attributes));
+
+/** A span's fields as decoded, before the checks. */
+export interface SpanFields {
+  traceId: string | null;
+  spanId: string | null;
+  parentSpanId: string | null;
+  name: string;
+  kind: number;
+  startMs: number;
+  endMs: number;
+  statusCode: number;
+  statusMessage: string;
+  attributesJson: string;
+}
+
+/** Checks a decoded span and makes it a row; throws a RangeError (the span is refused) when it cannot be one. */
+export function spanInput(who: ResourceIdentity, f: SpanFields): SpanInput {
+  if (!f.traceId || !f.spanId) throw new RefusedItemError('a span needs a traceId and a spanId');
+  if (!(f.startMs > 0) || !(f.endMs >= f.startMs))
+    throw new RefusedItemError(`span ${f.spanId}: startTimeUnixNano/endTimeUnixNano are missing or out of order`);
+  return {
+    traceId: f.traceId,
+    spanId: f.spanId,
+    parentSpanId: f.parentSpanId,
+    service: who.service,
+    version: who.version,
+    environment: who.environment,
+    name: f.name,
+    kind: f.kind,
+    statusCode: f.statusCode,
+    statusMessage: f.statusMessage === '' ? null : f.statusMessage,
+    startMs: f.startMs,
+    durationMs: f.endMs - f.startMs,
+    isError: f.statusCode === STATUS_ERROR,
+    attributesJson: f.attributesJson,
+  };
+}
+
+export function refuse<T>(out: Decoded<T>, error: unknown): void {
   out.rejected++;
   out.firstError ??= error instanceof Error ? error.message : String(error);
 }
@@ -160,29 +210,22 @@ export function spansOf(request: unknown): Decoded<SpanInput> {
     for (const [s, ss] of list(resourceSpans.scopeSpans, `resourceSpans[${r}].scopeSpans`).entries()) {
       for (const span of list(obj(ss, `resourceSpans[${r}].scopeSpans[${s}]`).spans, 'spans')) {
         try {
-          if (!isObj(span)) throw new RangeError('a span must be an object');
-          const traceId = idHex(span.traceId, 16, 'traceId');
-          const spanId = idHex(span.spanId, 8, 'spanId');
-          if (!traceId || !spanId) throw new RangeError('a span needs a traceId and a spanId');
-          const start = nanosToMs(span.startTimeUnixNano);
-          const end = nanosToMs(span.endTimeUnixNano);
-          if (!(start > 0) || !(end >= start)) throw new RangeError(`span ${spanId}: startTimeUnixNano/endTimeUnixNano are missing or out of order`);
+          if (!isObj(span)) throw new RefusedItemError('a span must be an object');
           const status = obj(span.status, 'status');
-          const statusCode = int(status.code);
-          out.rows.push({
-            traceId,
-            spanId,
-            parentSpanId: idHex(span.parentSpanId, 8, 'parentSpanId'),
-            ...who,
-            name: typeof span.name === 'string' ? span.name : '',
-            kind: int(span.kind),
-            statusCode,
-            statusMessage: typeof status.message === 'string' && status.message !== '' ? status.message : null,
-            startTime: new Date(start),
-            durationMs: end - start,
-            isError: statusCode === STATUS_ERROR,
-            attributes: attributes(span.attributes),
-          });
+          out.rows.push(
+            spanInput(who, {
+              traceId: idHex(span.traceId, 16, 'traceId'),
+              spanId: idHex(span.spanId, 8, 'spanId'),
+              parentSpanId: idHex(span.parentSpanId, 8, 'parentSpanId'),
+              name: typeof span.name === 'string' ? span.name : '',
+              kind: int(span.kind),
+              startMs: nanosToMs(span.startTimeUnixNano),
+              endMs: nanosToMs(span.endTimeUnixNano),
+              statusCode: int(status.code),
+              statusMessage: typeof status.message === 'string' ? status.message : '',
+              attributesJson: JSON.stringify(attributes(span.attributes)),
+            }),
+          );
         } catch (error) {
           if (error instanceof MalformedOtlpError) throw error;
           refuse(out, error);
@@ -209,12 +252,12 @@ export function logsOf(request: unknown): Decoded<LogInput> {
     for (const [s, sl] of list(resourceLogs.scopeLogs, `resourceLogs[${r}].scopeLogs`).entries()) {
       for (const record of list(obj(sl, `resourceLogs[${r}].scopeLogs[${s}]`).logRecords, 'logRecords')) {
         try {
-          if (!isObj(record)) throw new RangeError('a log record must be an object');
+          if (!isObj(record)) throw new RefusedItemError('a log record must be an object');
           const traceId = idHex(record.traceId, 16, 'traceId');
           const spanId = idHex(record.spanId, 8, 'spanId');
           if (!traceId) continue;
           const ms = nanosToMs(record.timeUnixNano) || nanosToMs(record.observedTimeUnixNano);
-          if (!(ms > 0)) throw new RangeError('a log record needs timeUnixNano or observedTimeUnixNano');
+          if (!(ms > 0)) throw new RefusedItemError('a log record needs timeUnixNano or observedTimeUnixNano');
           const body = bodyText(record.body);
           const severityNumber = int(record.severityNumber);
           const id = crypto

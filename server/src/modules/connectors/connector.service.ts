@@ -10,6 +10,7 @@ import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
 import type { ConfiguredConnector } from './connector-config.js';
 import { ConnectorState, DeadLetter } from './connector-state.entity.js';
+import type { DeliveryStatus } from './webhook-delivery.entity.js';
 import { ConnectorStatus, type ConnectorHealth } from './connector.types.js';
 
 interface Running extends ConfiguredConnector {
@@ -18,11 +19,12 @@ interface Running extends ConfiguredConnector {
   polling?: Promise<PollResult>;
   /** When this instance last wrote a success (webhooks: at most one state write per few seconds). */
   lastSuccessWrite: number;
+  /** The last failure this instance wrote, to write a repeated one once per interval. */
+  lastFailure?: { reason: string; at: number };
 }
 
 /** What the hook endpoint answers. */
-export type WebhookResult =
-  { status: 202; outcome: 'recorded' | 'duplicate' | 'ignored' | 'dead-lettered'; deliveryId: string } | { status: 400 | 401 | 404; error: string };
+export type WebhookResult = { status: 202; outcome: 'accepted' | 'duplicate' | 'ignored'; deliveryId: string } | { status: 400 | 401 | 404; error: string };
 
 export interface PollResult {
   connectorId: string;
@@ -40,6 +42,8 @@ export interface ConnectorRuntimeOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/** Deliveries one processor transaction writes. */
+const WEBHOOK_BATCH = 100;
 /** Pages read per stream in one poll before yielding to the next poll (a backlog drains over several). */
 const MAX_PAGES_PER_POLL = 50;
 const SUCCESS_WRITE_INTERVAL_MS = 5_000;
@@ -63,6 +67,9 @@ export class ConnectorService {
   private readonly connectors = new Map<string, Running>();
   private readonly stopping = new AbortController();
   private readonly now: () => Date;
+  private processing: Promise<void> | null = null;
+  private wakeAgain = false;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     configs: ConfiguredConnector[],
@@ -81,15 +88,23 @@ export class ConnectorService {
     }
   }
 
-  /** Starts polling every connector that has streams (the first poll at once). */
+  /**
+   * Starts polling every connector that has streams (the first poll at once), and the webhook
+   * processor (woken by each delivery; every second it also looks for deliveries another instance
+   * acknowledged but did not get to, e.g. because it stopped).
+   */
   start(): void {
     for (const c of this.connectors.values()) if (c.kind.streams?.length) this.schedule(c, 0);
+    this.sweeper = setInterval(() => this.wakeProcessor(), 1000);
+    this.sweeper.unref();
+    this.wakeProcessor();
   }
 
   async stop(): Promise<void> {
     this.stopping.abort(new Error('the hub is stopping'));
+    clearInterval(this.sweeper);
     for (const c of this.connectors.values()) clearTimeout(c.timer);
-    await Promise.allSettled([...this.connectors.values()].map((c) => c.polling));
+    await Promise.allSettled([...[...this.connectors.values()].map((c) => c.polling), this.processing]);
   }
 
   private schedule(c: Running, delayMs: number): void {
@@ -141,10 +156,10 @@ export class ConnectorService {
   }
 
   /**
-   * Verifies, converts and records one delivery. The delivery id is written in the same transaction
-   * as its rows, so a repeated delivery (even many at once) writes nothing and raises no event. A
-   * delivery whose records cannot be written goes to the dead-letter table (answered 202: the
-   * sender's retries would not help).
+   * Acknowledges a delivery: verifies it, converts it (pure) and stores it with its records in the
+   * inbox, keyed by its delivery id — then answers. A repeated delivery (even many at once) finds
+   * its id and stores nothing. The processor writes the records to the graph right after, in the
+   * transaction that marks the delivery processed.
    */
   async receiveWebhook(connectorId: string, request: WebhookRequest): Promise<WebhookResult> {
     const c = this.connectors.get(connectorId);
@@ -154,36 +169,94 @@ export class ConnectorService {
       await this.markFailure(c, outcome.reason, false);
       return { status: outcome.kind === 'unauthorized' ? 401 : 400, error: outcome.reason };
     }
-    const event = outcome.kind === 'records' ? outcome.event : 'ignored';
-    const claim = (tx: WriteTx) =>
-      tx.manager.query('INSERT INTO webhook_delivery (connector_id, delivery_id, event) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING delivery_id', [
-        connectorId,
-        outcome.deliveryId,
-        event,
-      ]) as Promise<unknown[]>;
-    try {
-      const recorded = await this.writes.run(c.actor, async (tx) => {
-        if (!(await claim(tx)).length) return false;
-        if (outcome.kind === 'records') await new RecordWriter(tx, connectorId).write(outcome.records);
-        return true;
+    const pending = outcome.kind === 'records';
+    const stored = (await this.db.query(
+      `INSERT INTO webhook_delivery (connector_id, delivery_id, event, status, records, processed_at)
+       VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'pending' THEN NULL ELSE now() END)
+       ON CONFLICT DO NOTHING RETURNING delivery_id`,
+      [connectorId, outcome.deliveryId, pending ? outcome.event : 'ignored', pending ? 'pending' : 'ignored', pending ? JSON.stringify(outcome.records) : null],
+    )) as unknown[];
+    if (stored.length && pending) this.wakeProcessor();
+    if (!pending) await this.markSuccess(c);
+    return { status: 202, outcome: !stored.length ? 'duplicate' : pending ? 'accepted' : 'ignored', deliveryId: outcome.deliveryId };
+  }
+
+  /** Runs the processor (at most one per instance); a wake-up during a run runs it again after. */
+  private wakeProcessor(): void {
+    if (this.processing) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.processing = this.processPending()
+      .catch((err: unknown) => this.log.error({ err }, 'webhook processor failed; pending deliveries are retried'))
+      .finally(() => {
+        this.processing = null;
+        if (this.wakeAgain && !this.stopping.signal.aborted) {
+          this.wakeAgain = false;
+          this.wakeProcessor();
+        }
       });
-      await this.markSuccess(c);
-      return { status: 202, outcome: !recorded ? 'duplicate' : outcome.kind === 'records' ? 'recorded' : 'ignored', deliveryId: outcome.deliveryId };
-    } catch (error) {
-      if (isTransient(error)) {
-        this.log.error({ err: error, connectorId, deliveryId: outcome.deliveryId }, 'webhook delivery could not be recorded');
-        await this.markFailure(c, 'the delivery could not be recorded; the sender should retry', false).catch(() => undefined);
-        throw error;
+  }
+
+  /** Processes pending deliveries until none are left, or the rest are held by another instance's processor. */
+  private async processPending(): Promise<void> {
+    for (;;) {
+      const [next] = (await this.db.query(`SELECT connector_id FROM webhook_delivery WHERE status = 'pending' ORDER BY received_at LIMIT 1`)) as Array<{
+        connector_id: string;
+      }>;
+      if (!next || !(await this.processBatch(next.connector_id))) return;
+    }
+  }
+
+  /**
+   * Writes one connector's oldest pending deliveries, in the order they arrived, in one transaction.
+   * A delivery whose records cannot be written goes to the dead-letter table; the others still land.
+   */
+  private async processBatch(connectorId: string): Promise<number> {
+    const c = this.connectors.get(connectorId);
+    const actor = c?.actor ?? { id: `connector:${connectorId}`, name: connectorId, role: Role.INTEGRATION };
+    const failures: string[] = [];
+    const processed = await this.writes.run(actor, async (tx) => {
+      const batch = (await tx.manager.query(
+        `SELECT delivery_id, event, records FROM webhook_delivery WHERE connector_id = $1 AND status = 'pending'
+         ORDER BY received_at LIMIT ${WEBHOOK_BATCH} FOR UPDATE SKIP LOCKED`,
+        [connectorId],
+      )) as Array<{ delivery_id: string; event: string; records: Partial<DomainRecords> }>;
+      for (const delivery of batch) {
+        let status: DeliveryStatus = 'processed';
+        try {
+          if (!c) throw new Error(`connector ${connectorId} is no longer configured`);
+          await tx.isolated(() => new RecordWriter(tx, connectorId).write(reviveRecords(delivery.records)));
+        } catch (error) {
+          if (isTransient(error)) throw error;
+          const reason = `${delivery.event} ${delivery.delivery_id}: ${messageOf(error)}`;
+          failures.push(reason);
+          await this.deadLetter(tx, connectorId, `webhook:${delivery.event}`, { deliveryId: delivery.delivery_id, records: delivery.records }, reason);
+          status = 'dead_lettered';
+        }
+        await tx.manager.query(`UPDATE webhook_delivery SET status = $3, records = NULL, processed_at = now() WHERE connector_id = $1 AND delivery_id = $2`, [
+          connectorId,
+          delivery.delivery_id,
+          status,
+        ]);
       }
-      // The payload itself cannot be written: keep it (with the headers a replay needs to verify it) and claim the id.
-      const reason = `${event}: ${messageOf(error)}`;
-      const recorded = await this.writes.run(c.actor, async (tx) => {
-        if (!(await claim(tx)).length) return false;
-        await this.deadLetter(tx, connectorId, `webhook:${event}`, { headers: request.headers, body: request.rawBody.toString('utf8') }, reason);
-        return true;
-      });
-      await this.markFailure(c, reason, false);
-      return { status: 202, outcome: recorded ? 'dead-lettered' : 'duplicate', deliveryId: outcome.deliveryId };
+      return batch.length;
+    });
+    if (c && processed) {
+      if (failures.length) await this.markFailure(c, failures[failures.length - 1]!, false);
+      else await this.markSuccess(c);
+    }
+    return processed;
+  }
+
+  /** Resolves once every delivery acknowledged so far has been processed (tests, shutdown). */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.processing;
+      const [left] = (await this.db.query(`SELECT 1 FROM webhook_delivery WHERE status = 'pending' LIMIT 1`)) as unknown[];
+      if (!left) return;
+      this.wakeProcessor();
+      await this.processing;
     }
   }
 
@@ -301,14 +374,9 @@ export class ConnectorService {
   }
 
   private reconvert(c: Running, letter: DeadLetter): DomainRecords {
-    if (letter.source.startsWith('webhook:')) {
-      const saved = letter.payload as { headers: Record<string, string | undefined>; body: string };
-      const outcome = c.kind.webhook!(c.config, { headers: saved.headers, rawBody: Buffer.from(saved.body, 'utf8') });
-      if (outcome.kind === 'records') return outcome.records;
-      throw new Error(outcome.kind === 'ignored' ? `the delivery converts to nothing: ${outcome.reason}` : outcome.reason);
-    }
+    // Webhook deliveries and spoiled pages keep their converted records; rejected rows keep the source's row.
     if (letter.payload && typeof letter.payload === 'object' && 'records' in letter.payload) {
-      return reviveRecords((letter.payload as { records: DomainRecords }).records);
+      return reviveRecords((letter.payload as { records: Partial<DomainRecords> }).records);
     }
     if (!c.kind.replay) throw new Error(`connector kind ${c.config.kind} cannot convert a stored ${letter.source} payload again`);
     return c.kind.replay(c.config, letter.source, letter.payload);
@@ -339,6 +407,7 @@ export class ConnectorService {
     const now = this.now();
     if (!force && now.getTime() - c.lastSuccessWrite < SUCCESS_WRITE_INTERVAL_MS) return;
     c.lastSuccessWrite = now.getTime();
+    c.lastFailure = undefined;
     await this.transition(c, (prev) => ({
       status: ConnectorStatus.OK,
       lastSuccessAt: now,
@@ -352,6 +421,9 @@ export class ConnectorService {
   /** Records a failure; polls that keep failing open the circuit for the policy's time. */
   private async markFailure(c: Running, reason: string, countsTowardCircuit: boolean): Promise<void> {
     const now = this.now();
+    // A flood of the same refusal (a sender with the wrong secret) writes the state once per interval.
+    if (!countsTowardCircuit && c.lastFailure?.reason === reason && now.getTime() - c.lastFailure.at < SUCCESS_WRITE_INTERVAL_MS) return;
+    c.lastFailure = { reason, at: now.getTime() };
     c.lastSuccessWrite = 0;
     await this.transition(c, (prev) => {
       const failures = (prev?.consecutiveFailures ?? 0) + (countsTowardCircuit ? 1 : 0);

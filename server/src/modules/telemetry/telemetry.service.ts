@@ -1,10 +1,15 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
+import { BinaryCopyWriter } from '../../ingest/pg-copy-binary.js';
 import type { LogInput, SpanInput } from '../../ingest/otlp/otlp.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
-import { LATENCY_BUCKET_SQL } from './rollup.js';
+import { LATENCY_BUCKET_SQL, latencyBucket } from './rollup.js';
 
 /** How long telemetry is kept. */
 export interface TelemetryRetention {
@@ -58,6 +63,102 @@ ON CONFLICT DO NOTHING`;
 
 type Identity = { service: string; version: string; environment: string };
 
+/** Writers working at once: two, so one encodes and commits while the other's COPY runs. */
+const SPAN_WRITERS = 2;
+/** The most spans one group commit writes. */
+const GROUP_COMMIT_MAX_SPANS = 8192;
+
+const SPAN_COLUMNS =
+  'trace_id, span_id, parent_span_id, service, version, environment, name, kind, status_code, status_message, start_time, duration_ms, is_error, attributes';
+
+const UPSERT_ROLLUPS_SQL = `
+INSERT INTO span_rollup (minute, service, version, environment, bucket, spans, errors, duration_sum_ms)
+SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::int2[], $6::int8[], $7::int8[], $8::float8[])
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (minute, service, version, environment, bucket) DO UPDATE
+  SET spans = span_rollup.spans + excluded.spans,
+      errors = span_rollup.errors + excluded.errors,
+      duration_sum_ms = span_rollup.duration_sum_ms + excluded.duration_sum_ms`;
+
+interface Rollup extends Identity {
+  minute: Date;
+  bucket: number;
+  spans: number;
+  errors: number;
+  durationSumMs: number;
+}
+
+/** Per-minute RED of a batch's server, consumer and root spans (the same rule as the SQL path). */
+/** A batch's spans as binary COPY rows of the span table (SPAN_COLUMNS, in order). */
+function encodeSpans(spans: SpanInput[]): Buffer {
+  const copy = new BinaryCopyWriter(spans.length * 400);
+  for (const s of spans) {
+    copy
+      .row(14)
+      .text(s.traceId)
+      .text(s.spanId)
+      .text(s.parentSpanId)
+      .text(s.service)
+      .text(s.version)
+      .text(s.environment)
+      .text(s.name)
+      .int2(s.kind)
+      .int2(s.statusCode)
+      .text(s.statusMessage)
+      .timestamptz(s.startMs)
+      .float8(s.durationMs)
+      .bool(s.isError)
+      .jsonb(s.attributesJson);
+  }
+  return copy.rows();
+}
+
+function rollupsOf(spans: SpanInput[]): Rollup[] {
+  const groups = new Map<string, Rollup>();
+  for (const s of spans) {
+    if (!(s.kind === 2 || s.kind === 5 || s.parentSpanId === null)) continue;
+    const minute = Math.floor(s.startMs / 60_000) * 60_000;
+    const bucket = latencyBucket(s.durationMs);
+    const key = `${minute}\u0000${s.service}\u0000${s.version}\u0000${s.environment}\u0000${bucket}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { minute: new Date(minute), service: s.service, version: s.version, environment: s.environment, bucket, spans: 0, errors: 0, durationSumMs: 0 };
+      groups.set(key, g);
+    }
+    g.spans++;
+    if (s.isError) g.errors++;
+    g.durationSumMs += s.durationMs;
+  }
+  return [...groups.values()];
+}
+
+const rollupColumns = (rows: Rollup[]) => [
+  rows.map((r) => r.minute),
+  rows.map((r) => r.service),
+  rows.map((r) => r.version),
+  rows.map((r) => r.environment),
+  rows.map((r) => r.bucket),
+  rows.map((r) => r.spans),
+  rows.map((r) => r.errors),
+  rows.map((r) => r.durationSumMs),
+];
+
+function errorTracesOf(spans: SpanInput[]): Array<{ traceId: string; at: Date }> {
+  const first = new Map<string, number>();
+  for (const s of spans) {
+    if (!s.isError) continue;
+    const at = first.get(s.traceId);
+    if (at === undefined || s.startMs < at) first.set(s.traceId, s.startMs);
+  }
+  return [...first].map(([traceId, at]) => ({ traceId, at: new Date(at) }));
+}
+
+function distinctIdentities(rows: ReadonlyArray<Identity>): Identity[] {
+  const seen = new Map<string, Identity>();
+  for (const { service, version, environment } of rows) seen.set(`${service}\u0000${version}\u0000${environment}`, { service, version, environment });
+  return [...seen.values()];
+}
+
 /**
  * Telemetry received over OTLP: bulk-written spans, logs and rollups. The first sighting of a
  * (service, version, environment) goes through the write path as a `telemetry.version_observed`
@@ -66,6 +167,9 @@ type Identity = { service: string; version: string; environment: string };
 export class TelemetryStore {
   /** Identities already recorded (per instance; the table is the truth, this only saves a round trip). */
   private readonly known = new Set<string>();
+  /** Span batches waiting for a writer, and how many writers run. */
+  private readonly pendingSpans: Array<{ spans: SpanInput[]; copyRows: Buffer; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private spanWriters = 0;
 
   constructor(
     private readonly db: DataSource,
@@ -74,8 +178,62 @@ export class TelemetryStore {
     readonly retention: TelemetryRetention = DEFAULT_RETENTION,
   ) {}
 
-  async ingestSpans(spans: SpanInput[]): Promise<void> {
-    if (!spans.length) return;
+  /**
+   * Stores a batch of spans; resolves once they are committed. Batches that arrive while the
+   * writers are busy are grouped into the next write (group commit): few, large COPYs instead of
+   * one small transaction per export. A group that meets the primary key (an exporter's retry) is
+   * written again batch by batch the careful way.
+   */
+  ingestSpans(spans: SpanInput[]): Promise<void> {
+    if (!spans.length) return Promise.resolve();
+    // Encoded now, on the request's turn, so the writer only concatenates while the database works.
+    const copyRows = encodeSpans(spans);
+    return new Promise((resolve, reject) => {
+      this.pendingSpans.push({ spans, copyRows, resolve, reject });
+      this.writeSpans();
+    });
+  }
+
+  private writeSpans(): void {
+    if (this.spanWriters >= SPAN_WRITERS) return;
+    this.spanWriters++;
+    void this.drainSpans().finally(() => {
+      this.spanWriters--;
+      if (this.pendingSpans.length) this.writeSpans();
+    });
+  }
+
+  private async drainSpans(): Promise<void> {
+    while (this.pendingSpans.length) {
+      let rows = 0;
+      let take = 0;
+      while (take < this.pendingSpans.length && (take === 0 || rows + this.pendingSpans[take]!.spans.length <= GROUP_COMMIT_MAX_SPANS)) {
+        rows += this.pendingSpans[take]!.spans.length;
+        take++;
+      }
+      const group = this.pendingSpans.splice(0, take);
+      const all = group.length === 1 ? group[0]!.spans : group.flatMap((g) => g.spans);
+      try {
+        if (
+          await this.copySpans(
+            all,
+            group.map((g) => g.copyRows),
+          )
+        ) {
+          await this.observe(distinctIdentities(all));
+          for (const g of group) g.resolve();
+          continue;
+        }
+      } catch (error) {
+        for (const g of group) g.reject(error);
+        continue;
+      }
+      for (const g of group) await this.insertSpansCarefully(g.spans).then(g.resolve, g.reject);
+    }
+  }
+
+  /** INSERT ... ON CONFLICT DO NOTHING: only the spans not stored before count in the rollups. */
+  private async insertSpansCarefully(spans: SpanInput[]): Promise<void> {
     const identities: Identity[] = await this.withDeadlockRetry(() =>
       this.db.query(INGEST_SPANS_SQL, [
         spans.map((s) => s.traceId),
@@ -88,13 +246,44 @@ export class TelemetryStore {
         spans.map((s) => s.kind),
         spans.map((s) => s.statusCode),
         spans.map((s) => s.statusMessage),
-        spans.map((s) => s.startTime),
+        spans.map((s) => new Date(s.startMs)),
         spans.map((s) => s.durationMs),
         spans.map((s) => s.isError),
-        spans.map((s) => JSON.stringify(s.attributes)),
+        spans.map((s) => s.attributesJson),
       ]),
     );
     await this.observe(identities);
+  }
+
+  /** The fast path: COPY, then rollups and error traces from the batch itself. False when a span was already stored. */
+  private async copySpans(spans: SpanInput[], copyRows: Buffer[]): Promise<boolean> {
+    const runner = this.db.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      // Telemetry is evidence, not graph state: its commits do not wait for the WAL flush (a crash of
+      // PostgreSQL itself can lose the last fraction of a second of spans; nothing is ever half-written).
+      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
+      const stream = [BinaryCopyWriter.HEADER, ...copyRows, BinaryCopyWriter.TRAILER];
+      await pipeline(Readable.from(stream), client.query(copyFrom(`COPY span (${SPAN_COLUMNS}) FROM STDIN (FORMAT binary)`)));
+      const rollups = rollupsOf(spans);
+      if (rollups.length) await client.query(UPSERT_ROLLUPS_SQL, rollupColumns(rollups));
+      const errorTraces = errorTracesOf(spans);
+      if (errorTraces.length) {
+        await client.query(
+          'INSERT INTO error_trace (trace_id, first_error_at) SELECT * FROM unnest($1::text[], $2::timestamptz[]) ORDER BY 1 ON CONFLICT DO NOTHING',
+          [errorTraces.map((e) => e.traceId), errorTraces.map((e) => e.at)],
+        );
+      }
+      await client.query('COMMIT');
+      return true;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      if (code === '23505' || code === '40P01') return false; // a retried batch (or a deadlock): the careful path
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   async ingestLogs(logs: LogInput[]): Promise<void> {

@@ -2,9 +2,9 @@
  * pnpm bench: the releases dashboard query (50 releases, five nested relations) against the hub,
  * and the same answer from a hand-written SQL + JSON.stringify endpoint on the same data, in one
  * run; prints requests/s, p99 and the ratio, and SQL statements per request by page size.
- * Writes test/bench/report.json.
+ * Writes test/bench/report-board.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -13,6 +13,7 @@ import { createTestDatabase } from '../src/database.js';
 import { setup as setupPostgres } from '../src/global-setup.js';
 import { seedDashboardEstate } from '../src/estate.js';
 import { ADMIN_TOKEN } from '../src/hub.js';
+import { startProcess } from './process.js';
 import { BOARD_QUERY } from './queries.js';
 
 const here = import.meta.dirname;
@@ -20,21 +21,6 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 /** Hub and reference take turns, so a noisy neighbour on a shared machine hits both alike. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-
-function startProcess(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = out.match(ready);
-      if (match) resolve({ child, match });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${command} exited ${code}: ${out.slice(-500)}`)));
-  });
-}
 
 async function load(url: string, init: { method: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...init });
@@ -148,7 +134,7 @@ try {
     sqlStatementsPerRequest: statements,
     meetsTarget: ratio >= 0.25 && statements.first5 === statements.first50,
   };
-  fs.writeFileSync(path.join(here, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(path.join(here, 'report-board.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`
 releases dashboard query, ${ROUNDS} alternating rounds of ${DURATION}s x ${CONNECTIONS} connections (median round)
   hub (GraphQL)          ${hubResult.requestsPerSecond.toFixed(1).padStart(8)} req/s   p99 ${hubResult.p99Ms} ms
