@@ -1,4 +1,5 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -44,7 +45,10 @@ beforeAll(async () => {
   commit('CHG0050001: retry card authorisation on timeout');
   git('tag', '-a', 'v1.4.0', '-m', 'payments 1.4.0');
 
-  const connectors = [`  - id: git-payments\n    kind: git\n    repository: ${repo}\n    name: acme/payments\n    pollInterval: 1h`];
+  const connectors = [
+    `  - id: git-payments\n    kind: git\n    repository: ${repo}\n    name: acme/payments\n    pollInterval: 1h`,
+    `  - { id: github, kind: github, webhookSecret: polled-sources-secret }`,
+  ];
   if (prometheusInstalled) {
     // A target whose request counter grows by 10 per scrape, labelled like an instrumented service.
     let requests = 0;
@@ -124,6 +128,23 @@ describe('the git connector on a real repository', () => {
     await hub.domain.connectors.poll('git-payments');
     const fresh = await hub.db.query(`SELECT type, subject_id FROM release_event WHERE id > $1 AND type LIKE 'commit.%'`, [lastEvent]);
     expect(fresh).toEqual([{ type: 'commit.created', subject_id: `git-payments:commit:acme/payments@${sha}` }]);
+
+    // GitHub reports the same commit when it is pushed: still one commit.
+    const body = JSON.stringify({
+      ref: 'refs/heads/main',
+      repository: { name: 'payments', full_name: 'acme/payments' },
+      commits: [{ id: sha, message: 'OPS-77: log the gateway latency', timestamp: new Date().toISOString(), author: { name: 'Dana', username: 'dana' } }],
+    });
+    const signature = 'sha256=' + crypto.createHmac('sha256', 'polled-sources-secret').update(body).digest('hex');
+    const res = await fetch(`${hub.url}/hooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': signature },
+      body,
+    });
+    expect(res.status).toBe(202);
+    await hub.domain.connectors.settled();
+    expect(await hub.db.query(`SELECT id FROM commit WHERE sha = $1`, [sha])).toEqual([{ id: `git-payments:commit:acme/payments@${sha}` }]);
+    expect(await hub.db.query(`SELECT count(*)::int AS n FROM dead_letter`)).toEqual([{ n: 0 }]);
   });
 });
 

@@ -188,3 +188,36 @@ describe('one release, end to end', () => {
     expect(events.filter((e) => e.type === 'commit.created' && e.subjectId === `github:commit:acme/payments@${sha}`)).toHaveLength(1);
   });
 });
+
+describe('telemetry before the deployment record', () => {
+  it('links a version that was live before its deployment arrived to that deployment and its release', async () => {
+    const { createRelease: release } = await gqlOk<{ createRelease: { id: string } }>(
+      hub.url,
+      'mutation { createRelease(input: { name: "Payments 2.5", version: "2.5.0" }) { id } }',
+      {},
+      ADMIN_TOKEN,
+    );
+    const spans = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'payments', 'service.version': '2.5.0', 'deployment.environment.name': 'canary' }),
+      spanProcessors: [new SimpleSpanProcessor(spans)],
+    });
+    provider.getTracer('e2e').startSpan('POST /authorise', { kind: SpanKind.SERVER }).end();
+    const exported = await new Promise<ExportResult>((resolve) =>
+      new OTLPTraceExporter({ url: `${hub.url}/v1/traces` }).export(spans.getFinishedSpans(), resolve),
+    );
+    expect(exported.code).toBe(ExportResultCode.SUCCESS);
+
+    const deployment = fixture('github/fixtures/deployment-created-for-tag.json');
+    Object.assign(deployment.deployment, { id: 777002, ref: 'v2.5.0', environment: 'canary', payload: { service: 'payments' } });
+    await deliver('github', { 'x-github-event': 'deployment' }, deployment);
+    await hub.domain.connectors.settled();
+    const sightings = await hub.db.query(
+      `SELECT subject_type, subject_id, release_id FROM release_event WHERE type = 'telemetry.version_observed' AND payload->>'version' = '2.5.0' ORDER BY id`,
+    );
+    expect(sightings).toEqual([
+      { subject_type: 'Service', subject_id: 'payments', release_id: null },
+      { subject_type: 'Deployment', subject_id: 'github:deployment:777002', release_id: release.id },
+    ]);
+  });
+});

@@ -91,7 +91,8 @@ beforeAll(async () => {
   - { id: gitlab, kind: gitlab, webhookSecret: ${SECRET} }
   - { id: pagerduty, kind: pagerduty, webhookSecret: ${SECRET} }
   - { id: jenkins, kind: jenkins, webhookSecret: ${SECRET} }
-  - { id: jira, kind: jira, baseUrl: "http://127.0.0.1:9", email: ops@example.com, apiToken: x, projects: [OPS], webhookSecret: ${SECRET}, pollInterval: 1h }
+  - { id: jira, kind: jira, baseUrl: "http://127.0.0.1:9", email: ops@example.com, apiToken: x, projects: [OPS], webhookSecret: ${SECRET}, pollInterval: 1h,
+      customFields: { windowStart: customfield_10050, windowEnd: customfield_10051 } }
 `,
   );
   hub = await startTestHub({ env: { RELEASEGRAPH_CONFIG: configFile } });
@@ -130,6 +131,33 @@ describe.each(sources)('$connector webhooks', (source) => {
     await hub.domain.connectors.settled();
     expect(await rowCount(source.row.table, source.row.id(2))).toBe(1);
     const events = await hub.db.query(`SELECT count(*)::int AS n FROM release_event WHERE type = $1 AND subject_id = $2`, [source.row.event, source.row.id(2)]);
+    expect(events).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('a delivery whose records cannot be written', () => {
+  it('goes to the dead-letter table, and the deliveries around it still land', async () => {
+    const source = sources.find((s) => s.connector === 'jira')!;
+    const send = async (n: number, edit: (p: Record<string, any>) => void = () => undefined) => {
+      const { payload, headers } = source.vary(load(source.fixture), n);
+      edit(payload);
+      const body = JSON.stringify(payload);
+      return post(source.connector, body, { ...headers, ...source.sign(body) });
+    };
+    // A change window that ends before it starts: the ticket's data is wrong, not the hub.
+    const reversed = (p: Record<string, any>) => {
+      p.issue.fields.customfield_10050 = '2026-11-27T10:00:00.000+0000';
+      p.issue.fields.customfield_10051 = '2026-11-27T08:00:00.000+0000';
+    };
+    const statuses = [await send(10), await send(11, reversed), await send(12)].map((r) => r.status);
+    expect(statuses).toEqual([202, 202, 202]);
+    await hub.domain.connectors.settled();
+    expect(await rowCount('change', source.row.id(10))).toBe(1);
+    expect(await rowCount('change', source.row.id(11))).toBe(0);
+    expect(await rowCount('change', source.row.id(12))).toBe(1);
+    const letters = (await hub.db.query(`SELECT source, error, payload->>'deliveryId' AS delivery FROM dead_letter WHERE connector_id = 'jira'`)) as unknown[];
+    expect(letters).toEqual([{ source: 'webhook:jira:issue_created', error: expect.stringMatching(/windowEnd is before windowStart/), delivery: 'jira-11' }]);
+    const events = await hub.db.query(`SELECT count(*)::int AS n FROM release_event WHERE type = 'connector.dead_lettered' AND subject_id = 'jira'`);
     expect(events).toEqual([{ n: 1 }]);
   });
 });

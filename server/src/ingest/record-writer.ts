@@ -197,16 +197,27 @@ export class RecordWriter {
   }
 
   private async commit(r: CommitRecord): Promise<void> {
+    // The same commit can come from several connectors (the git CLI and GitHub): one row.
+    const id = await this.idByNaturalKey(Commit, r.id, { repository: r.repository, sha: r.sha });
     const fields = { sha: r.sha, repository: r.repository, message: r.message, author: r.author, committedAt: r.committedAt, changeKeys: r.changeKeys };
-    await upsertGraphRow(this.tx, Commit, { id: r.id, ...fields, ...originOf(r.origin) }, { subjectType: 'Commit', event: 'commit' });
+    await upsertGraphRow(this.tx, Commit, { id, ...fields, ...(id === r.id ? originOf(r.origin) : {}) }, { subjectType: 'Commit', event: 'commit' });
   }
 
   private async tag(r: TagRecord): Promise<void> {
     const releaseId = await this.releaseId(r.releaseVersion);
+    const id = await this.idByNaturalKey(GitTag, r.id, { repository: r.repository, name: r.name });
     await upsertGraphRow(
       this.tx,
       GitTag,
-      { id: r.id, name: r.name, repository: r.repository, commitSha: r.commitSha, ...(releaseId ? { releaseId } : {}), ...originOf(r.origin) },
+      {
+        id,
+        name: r.name,
+        repository: r.repository,
+        // GitHub's create event has no sha; the git CLI's does: an unknown sha never erases a known one.
+        ...known({ commitSha: r.commitSha }),
+        ...(releaseId ? { releaseId } : {}),
+        ...(id === r.id ? originOf(r.origin) : {}),
+      },
       { subjectType: 'GitTag', event: 'tag', releaseId },
     );
   }
@@ -276,6 +287,9 @@ export class RecordWriter {
     const existing = await this.m.findOne(Deployment, { where: { id: r.id }, select: { id: true, status: true, startedAt: true } });
     if (existing && isStale(DEPLOYMENT_RANK[existing.status], DEPLOYMENT_RANK[r.status as DeploymentStatus], existing.startedAt, r.startedAt)) return;
     const releaseId = (await this.releaseId(r.releaseVersion)) ?? (r.releaseVersion ? null : await this.releaseId(r.version));
+    // Sources' clocks disagree: a finish reported a little before the start it follows is the start.
+    const startedAt = r.startedAt ?? existing?.startedAt ?? null;
+    const finishedAt = r.finishedAt && startedAt && r.finishedAt < startedAt ? startedAt : r.finishedAt;
     const [artifact] = r.artifactDigest ? ((await this.m.query('SELECT id FROM artifact WHERE digest = $1', [r.artifactDigest])) as Array<{ id: string }>) : [];
     await upsertGraphRow(
       this.tx,
@@ -287,13 +301,34 @@ export class RecordWriter {
         version: r.version,
         status: r.status as DeploymentStatus,
         sourceStatus: r.origin.originalStatus ?? null,
-        ...known({ startedAt: r.startedAt, finishedAt: r.finishedAt, deployer: r.deployer }),
+        ...known({ startedAt: r.startedAt, finishedAt, deployer: r.deployer }),
         ...(artifact ? { artifactId: artifact.id } : {}),
         ...(releaseId ? { releaseId } : {}),
         ...originOf(r.origin),
       },
       { subjectType: 'Deployment', event: 'deployment', releaseId },
     );
+    if (!existing) await this.versionAlreadyLive(r, releaseId);
+  }
+
+  /**
+   * Telemetry can show a version before its deployment record arrives (a canary, a slow webhook):
+   * a new deployment whose version was already seen says so, linked to its release.
+   */
+  private async versionAlreadyLive(r: DeploymentRecord, releaseId: string | null): Promise<void> {
+    const [seen] = (await this.m.query('SELECT first_seen_at FROM telemetry_version WHERE service = $1 AND version = $2 AND environment = $3', [
+      r.service,
+      r.version,
+      r.environment,
+    ])) as Array<{ first_seen_at: Date }>;
+    if (!seen) return;
+    this.tx.record({
+      type: 'telemetry.version_observed',
+      subjectType: 'Deployment',
+      subjectId: r.id,
+      releaseId,
+      payload: { service: r.service, version: r.version, environment: r.environment, firstSeenAt: seen.first_seen_at },
+    });
   }
 
   private async incident(r: IncidentRecord): Promise<void> {

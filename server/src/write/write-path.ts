@@ -98,7 +98,8 @@ export class WritePath {
     return result;
   }
 
-  private translate(error: unknown): unknown {
+  /** A database error as the domain error it means (a constraint's registered message), else the error itself. */
+  translate(error: unknown): unknown {
     if (error instanceof DomainError || !(error instanceof QueryFailedError)) return error;
     const pg = error.driverError as { code?: string; constraint?: string; column?: string; detail?: string };
     const known = pg.constraint ? this.constraintMessages[pg.constraint] : undefined;

@@ -229,7 +229,7 @@ export class ConnectorService {
           await tx.isolated(() => new RecordWriter(tx, connectorId).write(reviveRecords(delivery.records)));
         } catch (error) {
           if (isTransient(error)) throw error;
-          const reason = `${delivery.event} ${delivery.delivery_id}: ${messageOf(error)}`;
+          const reason = `${delivery.event} ${delivery.delivery_id}: ${messageOf(this.writes.translate(error))}`;
           failures.push(reason);
           await this.deadLetter(tx, connectorId, `webhook:${delivery.event}`, { deliveryId: delivery.delivery_id, records: delivery.records }, reason);
           status = 'dead_lettered';
@@ -334,7 +334,7 @@ export class ConnectorService {
           await this.writes.run(c.actor, (tx) => new RecordWriter(tx, id).write(single.records));
         } catch (recordError) {
           if (isTransient(recordError)) throw recordError;
-          rejected.push({ error: messageOf(recordError), payload: single.payload });
+          rejected.push({ error: messageOf(this.writes.translate(recordError)), payload: single.payload });
         }
       }
       await this.writes.run(c.actor, async (tx) => {
