@@ -12,7 +12,7 @@ import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
  */
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-faults-'));
-const names = ['recovery', 'throttled', 'circuit', 'poison'] as const;
+const names = ['recovery', 'throttled', 'circuit', 'poison', 'badauth'] as const;
 type Name = (typeof names)[number];
 const fakes = {} as Record<Name, FakeServiceNow>;
 let hub: TestHub;
@@ -24,7 +24,7 @@ function configFile(extra = ''): string {
     kind: servicenow
     baseUrl: ${fakes[name].url}
     username: releasegraph
-    password: \${TEST_SN_PASSWORD}
+    password: ${name === 'badauth' ? 'not-the-password' : '\${TEST_SN_PASSWORD}'}
     pageSize: 2
     pollInterval: 1h
     retry: { base: 20ms, cap: 5s, attempts: 3, circuitAfter: 3, circuitOpen: 1h }
@@ -68,6 +68,16 @@ const statusEvents = async (id: string) =>
   ).map((r) => r.to);
 
 describe('a polled connector whose source fails', () => {
+  it('says in words when its credentials are refused, before and instead of polling', async () => {
+    const first = await hub.domain.connectors.poll('sn-badauth');
+    expect(first.error).toMatch(/^check: ServiceNow credentials refused \(HTTP 401\)/);
+    expect(await health('sn-badauth')).toMatchObject({ status: 'FAILING', lastError: expect.stringMatching(/credentials refused/) });
+    const asked = await gqlOk<any>(hub.url, 'mutation { checkConnector(id: "sn-badauth") { id ok problem } }', {}, ADMIN_TOKEN);
+    expect(asked.checkConnector).toEqual({ id: 'sn-badauth', ok: false, problem: expect.stringMatching(/credentials refused/) });
+    const fine = await gqlOk<any>(hub.url, 'mutation { checkConnector(id: "sn-throttled") { ok problem } }', {}, ADMIN_TOKEN);
+    expect(fine.checkConnector).toEqual({ ok: true, problem: null });
+  });
+
   it('retries 500s, keeps its cursor after the last page written, and loses nothing when the source recovers', async () => {
     const fake = fakes.recovery;
     const keys = ['CHG0041001', 'CHG0041002', 'CHG0041003', 'CHG0041004', 'CHG0041005'];

@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphContext } from '../../graphql/context.js';
 import { RequirePermission } from '../../graphql/authorization.js';
 import { Permission } from '../auth/roles.js';
-import { ConnectorHealth, ConnectorPollResult, DeadLetterEntry } from './connector.types.js';
+import { ConnectorCheck, ConnectorHealth, ConnectorPollResult, DeadLetterEntry } from './connector.types.js';
 
 @Resolver(() => ConnectorHealth)
 export class ConnectorResolver {
@@ -24,6 +24,13 @@ export class ConnectorResolver {
   @Mutation(() => DeadLetterEntry, { description: 'Converts and writes a dead-lettered payload again (after the source data or the converter was fixed).' })
   replayDeadLetter(@Ctx() ctx: GraphContext, @Arg('id', () => ID) id: string): Promise<DeadLetterEntry> {
     return ctx.domain.connectors.replayDeadLetter(ctx.caller, id);
+  }
+
+  @RequirePermission(Permission.ConnectorOperate)
+  @Mutation(() => ConnectorCheck, { description: 'Asks a connector whether it can reach its source with its credentials (recorded in its health).' })
+  async checkConnector(@Ctx() ctx: GraphContext, @Arg('id', () => String) id: string): Promise<ConnectorCheck> {
+    const problem = await ctx.domain.connectors.check(id);
+    return { id, ok: problem === null, problem };
   }
 
   @RequirePermission(Permission.ConnectorOperate)

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DomainRecords, SourceIO, WebhookRequest } from '@releasegraph/connectors';
+import type { DomainRecords, RetryPolicy, SourceIO, WebhookRequest } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../../graphql/errors.js';
 import { createSourceIO } from '../../ingest/source-io.js';
@@ -19,6 +19,8 @@ interface Running extends ConfiguredConnector {
   polling?: Promise<PollResult>;
   /** When this instance last wrote a success (webhooks: at most one state write per few seconds). */
   lastSuccessWrite: number;
+  /** Whether this instance's last poll worked (a poll after a failure checks the connector first). */
+  healthy?: boolean;
   /** The last failure this instance wrote, to write a repeated one once per interval. */
   lastFailure?: { reason: string; at: number };
 }
@@ -260,6 +262,19 @@ export class ConnectorService {
     }
   }
 
+  /**
+   * Asks the connector whether it can reach its source with its credentials. A problem is recorded
+   * as the connector's lastError (status FAILING) and returned; null when all is well.
+   */
+  async check(connectorId: string): Promise<string | null> {
+    const c = this.connectors.get(connectorId);
+    if (!c) throw new NotFoundError('configured connector', connectorId, 'id');
+    if (!c.kind.check) return null;
+    const problem = await c.kind.check(c.config, this.sourceIO(c, { ...c.retry, attempts: 1 }));
+    if (problem) await this.markFailure(c, `check: ${problem}`, false);
+    return problem;
+  }
+
   /** Polls one connector's streams now (skipped while its circuit is open or another instance polls it). */
   poll(connectorId: string): Promise<PollResult> {
     const c = this.connectors.get(connectorId);
@@ -282,6 +297,12 @@ export class ConnectorService {
       if (!lock?.ok) return result;
       result.ran = true;
       try {
+        // Before the first poll, and after a failed one, ask the connector: a wrong password or URL
+        // is then reported in words rather than as an HTTP status.
+        if (!c.healthy && c.kind.check) {
+          const problem = await c.kind.check(c.config, this.sourceIO(c, { ...c.retry, attempts: 1 }));
+          if (problem) throw new Error(`check: ${problem}`);
+        }
         const io = this.sourceIO(c);
         for (const stream of c.kind.streams ?? []) {
           for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
@@ -289,8 +310,10 @@ export class ConnectorService {
             if (!more) break;
           }
         }
+        c.healthy = true;
         await this.markSuccess(c, true);
       } catch (error) {
+        c.healthy = false;
         result.error = messageOf(error);
         this.log.warn({ connectorId: id, error: result.error }, 'connector poll failed');
         await this.markFailure(c, result.error, true);
@@ -392,9 +415,9 @@ export class ConnectorService {
     tx.record({ type: 'connector.dead_lettered', subjectType: 'Connector', subjectId: connectorId, payload: { deadLetterId: row!.id, source, error } });
   }
 
-  private sourceIO(c: Running): SourceIO {
+  private sourceIO(c: Running, policy: RetryPolicy = c.retry): SourceIO {
     return createSourceIO({
-      policy: c.retry,
+      policy,
       workDir: path.join(this.options.workRoot, c.config.id),
       signal: this.stopping.signal,
       now: this.now,

@@ -83,3 +83,15 @@ export class ConnectorPollResult {
   @Field(() => String, { nullable: true })
   error!: string | null;
 }
+
+@ObjectType({ description: "A connector's answer to: can you reach your source with your credentials?" })
+export class ConnectorCheck {
+  @Field(() => String)
+  id!: string;
+
+  @Field(() => Boolean)
+  ok!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'What is wrong, in words (never a secret).' })
+  problem!: string | null;
+}
