@@ -24,7 +24,7 @@ function configFile(extra = ''): string {
     kind: servicenow
     baseUrl: ${fakes[name].url}
     username: releasegraph
-    password: ${name === 'badauth' ? 'not-the-password' : '\${TEST_SN_PASSWORD}'}
+    password: ${name === 'badauth' ? 'not-the-password' : '${TEST_SN_PASSWORD}'}
     pageSize: 2
     pollInterval: 1h
     retry: { base: 20ms, cap: 5s, attempts: 3, circuitAfter: 3, circuitOpen: 1h }
