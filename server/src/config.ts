@@ -35,6 +35,8 @@ const fileSchema = z
           .int()
           .positive()
           .default(16 * 1024 * 1024),
+        /** When set, OTLP exports must send `Authorization: Bearer <token>` (an exporter's `headers` option). */
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
       })
       .default({ retention: 7 * 24 * 3_600_000, grace: 15 * 60_000, maxBodyBytes: 16 * 1024 * 1024 }),
   })

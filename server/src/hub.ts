@@ -80,7 +80,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     log,
     metrics,
     production: config.production,
-    otlpMaxBytes: config.file.telemetry.maxBodyBytes,
+    otlp: { maxBytes: config.file.telemetry.maxBodyBytes, token: config.file.telemetry.token },
     ready: async () => {
       await db.query('SELECT 1');
       const pending = await db.showMigrations();

@@ -204,3 +204,27 @@ describe('telemetry retention', () => {
     expect(await count()).toEqual([]);
   });
 });
+
+describe('an OTLP receiver with a token', () => {
+  it('refuses exports without the bearer token (401) and takes them with it', async () => {
+    const file = path.join(dir, 'with-token.yaml');
+    fs.writeFileSync(file, 'telemetry:\n  token: ${TEST_OTLP_TOKEN}\n');
+    const guarded = await startTestHub({ env: { RELEASEGRAPH_CONFIG: file, TEST_OTLP_TOKEN: 'otlp-token-0123456789' } });
+    try {
+      const body = JSON.stringify(tracesBody([otlpSpan()], 'guarded-svc'));
+      const send = (headers: Record<string, string>) =>
+        fetch(`${guarded.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      expect((await send({})).status).toBe(401);
+      expect((await send({ authorization: 'Bearer not-the-token-at-all' })).status).toBe(401);
+      expect(await guarded.db.query(`SELECT count(*)::int AS n FROM span`)).toEqual([{ n: 0 }]);
+      // The SDK's exporter sends it through its `headers` option.
+      const service = instrumentedService({ 'service.name': 'guarded-svc', 'service.version': '1.0.0' });
+      handleRequest(service, '/x', false);
+      const exporter = new ProtoTraceExporter({ url: `${guarded.url}/v1/traces`, headers: { authorization: 'Bearer otlp-token-0123456789' } });
+      expect((await exportWith<ReadableSpan>(exporter, service.finishedSpans())).code).toBe(ExportResultCode.SUCCESS);
+      expect(await guarded.db.query(`SELECT count(*)::int AS n FROM span`)).toEqual([{ n: 2 }]);
+    } finally {
+      await guarded.close();
+    }
+  });
+});

@@ -29,8 +29,8 @@ export interface HttpDeps {
   log: Logger;
   metrics: Metrics;
   production: boolean;
-  /** The largest OTLP body accepted, in bytes. */
-  otlpMaxBytes: number;
+  /** The OTLP receiver's body limit (bytes) and, when set, the bearer token exporters must send. */
+  otlp: { maxBytes: number; token?: string | undefined };
   /** Readiness beyond "the process is up": database reachable, migrations applied. */
   ready: () => Promise<{ ok: boolean; reason?: string }>;
 }
@@ -155,7 +155,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
   );
 
   app.use(webhookRouter(domain, log));
-  app.use(otlpRouter(domain.telemetry, log, deps.otlpMaxBytes));
+  app.use(otlpRouter(domain.telemetry, log, deps.otlp));
   serveDashboard(app);
 
   return {

@@ -1,4 +1,5 @@
 import express from 'express';
+import { constantTimeEqual } from '@releasegraph/connectors';
 import type { Type } from 'protobufjs';
 import { MalformedOtlpError, logsOf, spansOf, type Decoded } from '../ingest/otlp/otlp.js';
 import { otlpTypes } from '../ingest/otlp/otlp-proto.js';
@@ -8,8 +9,8 @@ import type { TelemetryStore } from '../modules/telemetry/telemetry.service.js';
 
 const JSON_TYPE = 'application/json';
 const PROTOBUF_TYPE = 'application/x-protobuf';
-/** google.rpc.Code INVALID_ARGUMENT, RESOURCE_EXHAUSTED, UNAVAILABLE. */
-const RPC = { invalidArgument: 3, resourceExhausted: 8, unavailable: 14 } as const;
+/** google.rpc.Code INVALID_ARGUMENT, RESOURCE_EXHAUSTED, UNAVAILABLE, UNAUTHENTICATED. */
+const RPC = { invalidArgument: 3, resourceExhausted: 8, unavailable: 14, unauthenticated: 16 } as const;
 
 type Encoding = 'json' | 'protobuf';
 
@@ -52,8 +53,19 @@ interface Signal<T> {
  * body that is not OTLP, 413 over the size limit, 415 for other content types, 503 (retryable, with
  * Retry-After) when the database cannot take the batch.
  */
-export function otlpRouter(telemetry: TelemetryStore, log: Logger, maxBytes: number): express.Router {
+export function otlpRouter(telemetry: TelemetryStore, log: Logger, { maxBytes, token }: { maxBytes: number; token?: string | undefined }): express.Router {
   const router = express.Router();
+  if (token) {
+    // Checked before the body is read: an exporter without the token costs us nothing.
+    const expected = `Bearer ${token}`;
+    router.use(['/v1/traces', '/v1/logs'], (req, res, next) => {
+      if (constantTimeEqual(req.headers.authorization ?? '', expected)) return next();
+      res
+        .status(401)
+        .type(JSON_TYPE)
+        .send(JSON.stringify({ code: RPC.unauthenticated, message: 'OTLP exports to this hub need Authorization: Bearer <telemetry.token>' }));
+    });
+  }
   const paths = ['/v1/traces', '/v1/logs'];
   mount(router, log, maxBytes, {
     path: '/v1/traces',
