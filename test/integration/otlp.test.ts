@@ -14,7 +14,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../src/hub.js';
+import { codeOf, gql, gqlOk } from '../src/client.js';
+import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
 const MAX_BODY = 256 * 1024;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-otlp-'));

@@ -12,6 +12,7 @@ import { EnvironmentResolver } from '../modules/environments/environment.resolve
 import { IncidentResolver } from '../modules/incidents/incident.resolver.js';
 import { NodeResolver } from '../modules/node/node.resolver.js';
 import { ConnectorResolver } from '../modules/connectors/connector.resolver.js';
+import { TelemetryResolver } from '../modules/telemetry/telemetry.resolver.js';
 import { ArtifactResolver, PipelineRunResolver } from '../modules/pipelines/pipeline.resolver.js';
 import { ReleaseResolver } from '../modules/releases/release.resolver.js';
 import { ServiceResolver } from '../modules/services/service.resolver.js';
@@ -33,6 +34,7 @@ export const RESOLVERS = [
   AuditResolver,
   ReleaseEventResolver,
   ConnectorResolver,
+  TelemetryResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -10,6 +10,8 @@ import type { Actor } from '../../write/actor.js';
 import type { WritePath } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
 import { LATENCY_BUCKET_SQL, latencyBucket } from './rollup.js';
+import type { Trace } from './telemetry.types.js';
+import { BadUserInputError } from '../../graphql/errors.js';
 
 /** How long telemetry is kept. */
 export interface TelemetryRetention {
@@ -20,6 +22,8 @@ export interface TelemetryRetention {
 }
 
 export const DEFAULT_RETENTION: TelemetryRetention = { retentionMs: 7 * 24 * 3_600_000, graceMs: 15 * 60_000 };
+
+const STATUS_NAMES: Readonly<Record<number, string>> = { 0: 'UNSET', 1: 'OK', 2: 'ERROR' };
 
 const RECEIVER: Actor = { id: 'otlp', name: 'OTLP receiver', role: Role.INTEGRATION };
 
@@ -335,6 +339,50 @@ export class TelemetryStore {
       }
     });
     for (const key of fresh.keys()) this.known.add(key);
+  }
+
+  /** The kept spans and logs of a trace; null when there are none. */
+  async trace(traceId: string): Promise<Trace | null> {
+    const id = traceId.trim().toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(id)) throw new BadUserInputError('traceId', 'a trace id is 32 hex digits');
+    const [spans, logs] = await Promise.all([
+      this.db.query(
+        `SELECT trace_id, span_id, parent_span_id, service, version, environment, name, kind, status_code, status_message, start_time, duration_ms, attributes
+           FROM span WHERE trace_id = $1 ORDER BY start_time, span_id`,
+        [id],
+      ) as Promise<Array<Record<string, unknown>>>,
+      this.db.query(`SELECT span_id, service, time, severity_number, severity_text, body, attributes FROM log_record WHERE trace_id = $1 ORDER BY time, id`, [
+        id,
+      ]) as Promise<Array<Record<string, unknown>>>,
+    ]);
+    if (!spans.length && !logs.length) return null;
+    return {
+      traceId: id,
+      spans: spans.map((s) => ({
+        traceId: s.trace_id as string,
+        spanId: s.span_id as string,
+        parentSpanId: s.parent_span_id as string | null,
+        service: s.service as string,
+        version: (s.version as string) || null,
+        environment: (s.environment as string) || null,
+        name: s.name as string,
+        kind: s.kind as number,
+        status: STATUS_NAMES[s.status_code as number] ?? 'UNSET',
+        statusMessage: s.status_message as string | null,
+        startTime: s.start_time as Date,
+        durationMs: s.duration_ms as number,
+        attributes: s.attributes,
+      })),
+      logs: logs.map((l) => ({
+        spanId: l.span_id as string | null,
+        service: l.service as string,
+        time: l.time as Date,
+        severityNumber: l.severity_number as number,
+        severityText: l.severity_text as string | null,
+        body: l.body as string | null,
+        attributes: l.attributes,
+      })),
+    };
   }
 
   /** Drops telemetry past retention, and spans of error-free traces past the grace period. Returns rows removed. */
