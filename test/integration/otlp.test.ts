@@ -101,6 +101,43 @@ describe('OTLP/HTTP receiver fed by the OpenTelemetry JS SDK', () => {
       `SELECT payload->>'version' AS version FROM release_event WHERE type = 'telemetry.version_observed' AND payload->>'service' = 'payments'`,
     );
     expect(sightings).toEqual([{ version: '3.1.0' }]);
+
+    // An analyst reads the failed trace back: its spans across the service and its log.
+    const read = await gqlOk<any>(
+      hub.url,
+      'query($id: String!) { trace(traceId: $id) { traceId spans { name kind status statusMessage service version environment parentSpanId } logs { body severityNumber } } }',
+      { id: failed },
+      ADMIN_TOKEN,
+    );
+    expect(read.trace).toEqual({
+      traceId: failed,
+      spans: expect.arrayContaining([
+        {
+          name: 'POST /authorise',
+          kind: 2,
+          status: 'ERROR',
+          statusMessage: 'upstream timeout',
+          service: 'payments',
+          version: '3.1.0',
+          environment: 'prod',
+          parentSpanId: null,
+        },
+        {
+          name: 'SELECT payments',
+          kind: 3,
+          status: 'UNSET',
+          statusMessage: null,
+          service: 'payments',
+          version: '3.1.0',
+          environment: 'prod',
+          parentSpanId: expect.any(String),
+        },
+      ]),
+      logs: [{ body: 'card authorisation timed out', severityNumber: SeverityNumber.ERROR }],
+    });
+    expect(read.trace.spans).toHaveLength(2);
+    const bad = await gql(hub.url, '{ trace(traceId: "xyz") { traceId } }', {}, ADMIN_TOKEN);
+    expect(codeOf(bad)).toBe('BAD_USER_INPUT');
   });
 
   it('stores spans and logs exported as OTLP/protobuf, with the older deployment.environment attribute', async () => {
