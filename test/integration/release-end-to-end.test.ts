@@ -123,9 +123,22 @@ describe('one release, end to end', () => {
     ].map((b) => ({ ...pipeline.builds[0], ...b, when: 'on_success', manual: false, allow_failure: false }));
     await deliver('gitlab', { 'x-gitlab-event': 'Pipeline Hook', 'x-gitlab-event-uuid': crypto.randomUUID() }, pipeline);
 
-    // 4. The deployment to production, created then succeeded.
+    // 3b. The image the pipeline published, identified by its digest.
+    const digest = `sha256:${crypto.createHash('sha256').update(sha).digest('hex')}`;
+    const published = fixture('github/fixtures/registry-package-published-container.json');
+    published.registry_package.package_version.version = digest;
+    published.registry_package.package_version.container_metadata.tag = { name: 'v2.4.0', digest };
+    await deliver('github', { 'x-github-event': 'registry_package' }, published);
+
+    // 4. The deployment of that image to production, created then succeeded.
     const deployment = fixture('github/fixtures/deployment-created-for-tag.json');
-    Object.assign(deployment.deployment, { id: 777001, sha, ref: 'v2.4.0', environment: 'production', payload: { service: 'payments' } });
+    Object.assign(deployment.deployment, {
+      id: 777001,
+      sha,
+      ref: 'v2.4.0',
+      environment: 'production',
+      payload: { service: 'payments', image: `ghcr.io/acme/payments@${digest}` },
+    });
     await deliver('github', { 'x-github-event': 'deployment' }, deployment);
     const status = fixture('github/fixtures/deployment-status-success.json');
     status.deployment = deployment.deployment;
@@ -155,7 +168,8 @@ describe('one release, end to end', () => {
          commits { sha changeKeys }
          tags { name }
          pipelines { provider status commitSha gates { name kind status } }
-         deployments { version status service { name } environment { name tier } }
+         artifacts { name version digest }
+         deployments { version status service { name } environment { name tier } artifact { digest } }
        } }`,
       { id: release.id },
       ADMIN_TOKEN,
@@ -176,13 +190,16 @@ describe('one release, end to end', () => {
           ],
         },
       ],
-      deployments: [{ version: '2.4.0', status: 'SUCCEEDED', service: { name: 'payments' }, environment: { name: 'production', tier: 'PROD' } }],
+      artifacts: [{ name: 'acme/payments', version: 'v2.4.0', digest }],
+      deployments: [
+        { version: '2.4.0', status: 'SUCCEEDED', service: { name: 'payments' }, environment: { name: 'production', tier: 'PROD' }, artifact: { digest } },
+      ],
     });
 
     const { events, error } = await seen;
     expect(error).toBeNull();
     const ofRelease = (type: string) => events.filter((e) => e.type === type && e.releaseId === release.id);
-    for (const type of ['change.created', 'tag.created', 'pipeline_run.created', 'deployment.created', 'deployment.updated', 'telemetry.version_observed']) {
+    for (const type of expected.filter((t) => t !== 'commit.created')) {
       expect({ type, count: ofRelease(type).length }).toEqual({ type, count: 1 });
     }
     expect(events.filter((e) => e.type === 'commit.created' && e.subjectId === `github:commit:acme/payments@${sha}`)).toHaveLength(1);

@@ -245,3 +245,44 @@ describe('GitHub deployment and deployment_status webhooks', () => {
     expect(stateOf('inactive')).toBe('ignored');
   });
 });
+
+describe('GitHub registry_package webhook', () => {
+  const body = fixture('registry-package-published-container.json');
+  const digest = 'sha256:3b1a5b0e6f1c2d7e4a9f8b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e';
+
+  it('turns a published container image into an artifact identified by its digest, linked to the release its tag names', () => {
+    const outcome = deliver(body, { 'x-github-event': 'registry_package', 'x-github-delivery': 'pkg-1', 'x-hub-signature-256': sign(body) });
+    expect(outcome).toEqual({
+      kind: 'records',
+      deliveryId: 'pkg-1',
+      event: 'registry_package',
+      records: records({
+        artifacts: [
+          {
+            id: `github:artifact:${digest}`,
+            name: 'acme/payments',
+            version: 'v1.4.0',
+            digest,
+            service: 'payments',
+            pipelineRunId: null,
+            releaseVersion: '1.4.0',
+            origin: { connector: 'github', entity: 'container_package', sourceId: '334455667' },
+          },
+        ],
+      }),
+    });
+  });
+
+  it('ignores package events other than published', () => {
+    const updated = Buffer.from(body.toString().replace('"action": "published"', '"action": "updated"'));
+    expect(deliver(updated, { 'x-github-event': 'registry_package', 'x-github-delivery': 'pkg-2', 'x-hub-signature-256': sign(updated) }).kind).toBe('ignored');
+  });
+
+  it('reads the image digest a deployment names in its payload', () => {
+    const deployment = JSON.parse(fixture('deployment-created-for-tag.json').toString()) as { deployment: { payload: unknown } };
+    deployment.deployment.payload = { service: 'payments-api', image: `ghcr.io/acme/payments@${digest}` };
+    const raw = Buffer.from(JSON.stringify(deployment));
+    const outcome = deliver(raw, { 'x-github-event': 'deployment', 'x-github-delivery': 'dep-9', 'x-hub-signature-256': sign(raw) });
+    expect(outcome.kind === 'records' && outcome.records.deployments[0]?.artifactDigest).toBe(digest);
+  });
+});

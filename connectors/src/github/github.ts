@@ -6,6 +6,7 @@ import type { ConnectorKind, WebhookOutcome, WebhookRequest } from '../kit/conne
 import { gatesOf } from '../kit/gates.js';
 import { recordId } from '../kit/ids.js';
 import {
+  type ArtifactRecord,
   type CommitRecord,
   type DeploymentRecord,
   type DeploymentStatus,
@@ -193,6 +194,29 @@ const deploymentStatusPayload = z.object({
 export type GithubDeploymentStatus = z.infer<typeof deploymentStatusPayload>;
 
 const customPayload = z.object({ service: z.string().trim().min(1) });
+const SHA256_DIGEST = /sha256:[0-9a-f]{64}/;
+
+/**
+ * The image digest a deployment's custom payload names, if any: `{"digest": "sha256:..."}` or an
+ * image reference pinned by digest (`{"image": "ghcr.io/acme/payments@sha256:..."}`).
+ */
+function digestNamedIn(payload: unknown): string | null {
+  let value = payload;
+  if (typeof payload === 'string') {
+    try {
+      value = JSON.parse(payload);
+    } catch {
+      return null;
+    }
+  }
+  if (!value || typeof value !== 'object') return null;
+  for (const key of ['digest', 'image_digest', 'image']) {
+    const field = (value as Record<string, unknown>)[key];
+    const match = typeof field === 'string' ? SHA256_DIGEST.exec(field) : null;
+    if (match) return match[0];
+  }
+  return null;
+}
 
 /** The `service` a deployment's custom payload names (`{"service": "payments-api"}`), if any. */
 function serviceNamedIn(payload: unknown): string | null {
@@ -231,7 +255,7 @@ function deploymentRecord(
     startedAt: new Date(d.created_at),
     finishedAt,
     deployer: d.creator?.login ?? null,
-    artifactDigest: null,
+    artifactDigest: digestNamedIn(d.payload),
     releaseVersion,
     origin: { connector: connectorId, entity, sourceId: String(d.id), ...(originalStatus ? { originalStatus } : {}) },
   };
@@ -277,6 +301,50 @@ export function convertGithubDeploymentStatus(connectorId: string, event: Github
   return deploymentRecord(connectorId, event, 'deployment_status', status, terminal ? new Date(s.updated_at ?? s.created_at) : null, s.state);
 }
 
+/** The parts of a published package version (`registry_package` and `package` events) the graph uses. */
+const packageVersion = z.object({
+  id: z.number(),
+  version: z.string(),
+  tag_name: z.string().nullish(),
+  container_metadata: z.object({ tag: z.object({ name: z.string().nullish(), digest: z.string().nullish() }).nullish() }).nullish(),
+  package_files: z.array(z.object({ sha256: z.string().nullish() })).nullish(),
+});
+const publishedPackage = z.object({ name: z.string(), namespace: z.string().nullish(), package_type: z.string(), package_version: packageVersion });
+const registryPackagePayload = z.object({ action: z.string(), registry_package: publishedPackage, repository: repository.nullish() });
+const packagePayload = z.object({ action: z.string(), package: publishedPackage, repository: repository.nullish() });
+export type GithubPublishedPackage = z.infer<typeof publishedPackage>;
+
+/**
+ * Converts a published package version (GitHub Packages, GHCR) to an artifact identified by its
+ * digest (pure): a container's manifest digest, else the first file's sha256. Null when the version
+ * has no digest to identify it by.
+ */
+export function convertGithubPackage(connectorId: string, pkg: GithubPublishedPackage, repositoryName: string | null): ArtifactRecord | null {
+  const v = pkg.package_version;
+  const digest =
+    v.container_metadata?.tag?.digest ??
+    (SHA256_DIGEST.test(v.version) ? v.version : null) ??
+    (v.package_files?.[0]?.sha256 ? `sha256:${v.package_files[0].sha256}` : null);
+  if (!digest) return null;
+  const version = v.container_metadata?.tag?.name || v.tag_name || v.version;
+  return {
+    id: recordId(connectorId, 'artifact', digest),
+    name: pkg.namespace ? `${pkg.namespace}/${pkg.name}` : pkg.name,
+    version,
+    digest,
+    service: repositoryName,
+    pipelineRunId: null,
+    releaseVersion: releaseVersionOf(version),
+    origin: { connector: connectorId, entity: `${pkg.package_type.toLowerCase()}_package`, sourceId: String(v.id) },
+  };
+}
+
+function packageConverted(connectorId: string, action: string, pkg: GithubPublishedPackage, repo: { name: string } | null | undefined): Converted {
+  if (action !== 'published') return { ignored: `package ${action}` };
+  const artifact = convertGithubPackage(connectorId, pkg, repo?.name ?? null);
+  return artifact ? { records: records({ artifacts: [artifact] }) } : { ignored: 'the package version has no digest' };
+}
+
 /** What one event's payload turned into: records, or a reason to record nothing. */
 type Converted = { records: DomainRecords } | { ignored: string };
 type EventHandler = (connectorId: string, body: unknown) => Converted | { malformed: string };
@@ -309,6 +377,8 @@ const EVENT_HANDLERS = new Map<string, EventHandler>([
     }),
   ],
   ['deployment', handler(deploymentPayload, (id, event) => ({ records: records({ deployments: [convertGithubDeployment(id, event)] }) }))],
+  ['registry_package', handler(registryPackagePayload, (id, e) => packageConverted(id, e.action, e.registry_package, e.repository))],
+  ['package', handler(packagePayload, (id, e) => packageConverted(id, e.action, e.package, e.repository))],
   [
     'deployment_status',
     handler(deploymentStatusPayload, (id, event) => {
@@ -342,7 +412,7 @@ function handleGithubWebhook(config: GithubConfig, { headers, rawBody }: Webhook
 
 /**
  * GitHub: signed webhooks become commits (`push`), tags (`create`), pipeline runs (`workflow_run`)
- * and deployments (`deployment`, `deployment_status`).
+ * deployments (`deployment`, `deployment_status`) and artifacts (`registry_package`, `package`).
  */
 export const github: ConnectorKind<GithubConfig> = {
   kind: 'github',

@@ -113,6 +113,8 @@ export interface ArtifactRecord {
   service: string | null;
   /** The pipeline run's record id that built it. */
   pipelineRunId: string | null;
+  /** The release version its tag names, when it has one (`2.4.0` for `v2.4.0`). */
+  releaseVersion: string | null;
   origin: Origin;
 }
 

@@ -265,7 +265,7 @@ export class RecordWriter {
     const [run] = r.pipelineRunId
       ? ((await this.m.query('SELECT id, release_id FROM pipeline_run WHERE id = $1', [r.pipelineRunId])) as Array<{ id: string; release_id: string | null }>)
       : [];
-    const releaseId = run?.release_id ?? null;
+    const releaseId = run?.release_id ?? (await this.releaseId(r.releaseVersion));
     await upsertGraphRow(
       this.tx,
       Artifact,
