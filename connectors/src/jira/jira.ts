@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { connectorId, pollingFields, secret } from '../kit/config.js';
 import { type ConnectorKind, SourceDataError, type SourceIO, type StreamPage, type WebhookOutcome, type WebhookRequest } from '../kit/connector.js';
+import { basicAuth, httpStatusOf, parseJsonBody } from '../kit/http.js';
 import { recordId } from '../kit/ids.js';
 import { type ApprovalDecision, type ApprovalRecord, type ChangeRecord, type ChangeRisk, type ChangeState, type ChangeType, records } from '../kit/records.js';
 import { verifyHmacSha256 } from '../kit/signatures.js';
@@ -278,16 +279,8 @@ function searchJql(config: JiraConfig, since: string | null, now: Date): string 
   return `${clauses.join(' AND ')} ORDER BY updated ASC, key ASC`;
 }
 
-const basicAuth = (config: JiraConfig): string => 'Basic ' + Buffer.from(`${config.email}:${config.apiToken}`).toString('base64');
-const jiraHeaders = (config: JiraConfig) => ({ Accept: 'application/json', Authorization: basicAuth(config) });
-
-function parseJsonBody(body: () => unknown, what: string): unknown {
-  try {
-    return body();
-  } catch {
-    throw new Error(`${what} is not JSON (a login page or a proxy in the way?)`);
-  }
-}
+const authorization = (config: JiraConfig): string => basicAuth(config.email, config.apiToken);
+const jiraHeaders = (config: JiraConfig) => ({ Accept: 'application/json', Authorization: authorization(config) });
 
 /**
  * Reads one page of issues updated since the cursor, oldest first, through the enhanced search
@@ -388,16 +381,6 @@ function handleJiraWebhook(config: JiraConfig, { headers, rawBody }: WebhookRequ
 }
 
 /** The HTTP status an `io.http` failure carries, as a property or in its message. */
-function statusOf(err: unknown): number | null {
-  if (typeof err === 'object' && err !== null) {
-    for (const name of ['status', 'statusCode']) {
-      const value: unknown = (err as Record<string, unknown>)[name];
-      if (typeof value === 'number') return value;
-    }
-  }
-  const m = /\b(?:answered|HTTP|status)\s+([45]\d\d)\b/i.exec(err instanceof Error ? err.message : String(err));
-  return m ? Number(m[1]) : null;
-}
 
 async function checkJira(config: JiraConfig, io: SourceIO): Promise<string | null> {
   try {
@@ -405,7 +388,7 @@ async function checkJira(config: JiraConfig, io: SourceIO): Promise<string | nul
     const me = z.object({ accountId: z.string() }).safeParse(parseJsonBody(() => response.json(), 'the answer'));
     return me.success ? null : `${config.baseUrl} answered, but not as Jira Cloud: is baseUrl the site URL?`;
   } catch (err) {
-    const status = statusOf(err);
+    const status = httpStatusOf(err);
     if (status === 401 || status === 403) return `Jira credentials refused (HTTP ${status}): check email and apiToken`;
     if (status === 404) return `${config.baseUrl}/rest/api/3/myself was not found (HTTP 404): is baseUrl the site URL?`;
     return `cannot reach Jira at ${config.baseUrl}: ${err instanceof Error ? err.message : String(err)}`;

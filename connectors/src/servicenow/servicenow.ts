@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { connectorId, pollingFields, secret } from '../kit/config.js';
 import { type ConnectorKind, SourceDataError, type SourceIO, type StreamPage } from '../kit/connector.js';
+import { basicAuth, httpStatusOf, parseJsonBody } from '../kit/http.js';
 import { recordId } from '../kit/ids.js';
 import { type ApprovalDecision, type ApprovalRecord, type ChangeRecord, type ChangeRisk, type ChangeState, type ChangeType, records } from '../kit/records.js';
 
@@ -248,7 +249,7 @@ function startCursor(config: ServicenowConfig, cursor: string | null): ChangeReq
   return parsed.data;
 }
 
-const basicAuth = (config: ServicenowConfig): string => 'Basic ' + Buffer.from(`${config.username}:${config.password}`).toString('base64');
+const authorization = (config: ServicenowConfig): string => basicAuth(config.username, config.password);
 
 function tableRequest(config: ServicenowConfig, query: Record<string, string | number>) {
   const search = Object.entries(query)
@@ -257,17 +258,8 @@ function tableRequest(config: ServicenowConfig, query: Record<string, string | n
   return {
     url: `${config.baseUrl}/api/now/table/change_request?${search}`,
     method: 'GET' as const,
-    headers: { Accept: 'application/json', Authorization: basicAuth(config) },
+    headers: { Accept: 'application/json', Authorization: authorization(config) },
   };
-}
-
-function parseJsonBody(body: () => unknown, what: string): unknown {
-  try {
-    return body();
-  } catch {
-    // A hibernating developer instance or an SSO login page answers 200 with HTML.
-    throw new Error(`${what} is not JSON (a hibernating instance or a login page?)`);
-  }
 }
 
 /**
@@ -339,16 +331,6 @@ async function readChangeRequests(config: ServicenowConfig, cursorText: string |
 }
 
 /** The HTTP status an `io.http` failure carries, as a property or in its message. */
-function statusOf(err: unknown): number | null {
-  if (typeof err === 'object' && err !== null) {
-    for (const name of ['status', 'statusCode']) {
-      const value: unknown = (err as Record<string, unknown>)[name];
-      if (typeof value === 'number') return value;
-    }
-  }
-  const m = /\b(?:answered|HTTP|status)\s+([45]\d\d)\b/i.exec(err instanceof Error ? err.message : String(err));
-  return m ? Number(m[1]) : null;
-}
 
 async function checkServicenow(config: ServicenowConfig, io: SourceIO): Promise<string | null> {
   try {
@@ -356,7 +338,7 @@ async function checkServicenow(config: ServicenowConfig, io: SourceIO): Promise<
     const body = tableResponse.safeParse(parseJsonBody(() => response.json(), 'the answer'));
     return body.success ? null : `${config.baseUrl} answered, but not with a Table API response: is baseUrl the instance URL?`;
   } catch (err) {
-    const status = statusOf(err);
+    const status = httpStatusOf(err);
     if (status === 401 || status === 403) {
       return `ServiceNow credentials refused (HTTP ${status}): check username and password, and that the user may read change_request`;
     }
