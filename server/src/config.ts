@@ -39,6 +39,16 @@ const fileSchema = z
         token: z.string().min(16, 'must be at least 16 characters').optional(),
       })
       .default({ retention: 7 * 24 * 3_600_000, grace: 15 * 60_000, maxBodyBytes: 16 * 1024 * 1024 }),
+    verification: z
+      .object({
+        /** How often active deployments are evaluated against their success criteria. */
+        interval: duration.default(30_000),
+        /** How long after a deployment finishes it is still evaluated. */
+        stabilization: duration.default(72 * 3_600_000),
+        /** Per environment tier: `automatic` rolls back on a failed criterion, `recommended` asks a person (the default). */
+        rollback: z.partialRecord(z.enum(['DEV', 'TEST', 'STAGING', 'PROD']), z.enum(['automatic', 'recommended'])).default({}),
+      })
+      .default({ interval: 30_000, stabilization: 72 * 3_600_000, rollback: {} }),
   })
   .loose();
 

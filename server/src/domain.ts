@@ -14,6 +14,7 @@ import { ServiceCatalog } from './modules/services/service.service.js';
 import { WritePath } from './write/write-path.js';
 import { ConnectorService } from './modules/connectors/connector.service.js';
 import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry.service.js';
+import { DEFAULT_POLICY, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
 import type { HubConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -34,6 +35,7 @@ export interface Domain {
   pubsub: PubSub;
   connectors: ConnectorService;
   telemetry: TelemetryStore;
+  verifier: Verifier;
 }
 
 export interface DomainOptions {
@@ -42,12 +44,18 @@ export interface DomainOptions {
   connectors: HubConfig['connectors'];
   /** Where connectors keep files (git clones). */
   connectorWorkRoot: string;
+  /** How deployments are verified; the defaults when omitted. */
+  verification?: VerificationPolicy;
   /** Telemetry retention; the defaults when omitted. */
   telemetry?: HubConfig['file']['telemetry'];
   log: Logger;
 }
 
-export function createDomain(db: DataSource, pubsub: PubSub, { afterCommit, connectors, connectorWorkRoot, telemetry, log }: DomainOptions): Domain {
+export function createDomain(
+  db: DataSource,
+  pubsub: PubSub,
+  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, log }: DomainOptions,
+): Domain {
   const writes = new WritePath(db, afterCommit);
   const commits = new CommitLedger(db, writes);
   return {
@@ -71,5 +79,6 @@ export function createDomain(db: DataSource, pubsub: PubSub, { afterCommit, conn
       log.child({ module: 'telemetry' }),
       telemetry ? { retentionMs: telemetry.retention, graceMs: telemetry.grace } : DEFAULT_RETENTION,
     ),
+    verifier: new Verifier(db, writes, log.child({ module: 'verification' }), verification ?? DEFAULT_POLICY),
   };
 }

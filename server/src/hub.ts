@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { RollbackMode } from './modules/verification/verification.entity.js';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -65,6 +66,15 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     connectors: config.connectors,
     connectorWorkRoot: path.join(config.dataDir, 'connectors'),
     telemetry: config.file.telemetry,
+    verification: {
+      stabilizationMs: config.file.verification.stabilization,
+      rollback: Object.fromEntries(
+        Object.entries(config.file.verification.rollback).map(([tier, mode]) => [
+          tier,
+          mode === 'automatic' ? RollbackMode.AUTOMATIC : RollbackMode.RECOMMENDED,
+        ]),
+      ),
+    },
     log,
   });
   const relay = new EventRelay(db, domain.events, pubsub, log, { pollMs: 250, multiInstance: Boolean(config.redisUrl) });
@@ -98,6 +108,11 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     domain.telemetry.sweep().catch((err: unknown) => log.error({ err }, 'telemetry sweep failed'));
   }, 60_000);
   sweeper.unref();
+  // One evaluation round per interval (an advisory lock keeps it to one instance at a time).
+  const evaluator = setInterval(() => {
+    domain.verifier.evaluate().catch((err: unknown) => log.error({ err }, 'verification round failed'));
+  }, config.file.verification.interval);
+  evaluator.unref();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -109,6 +124,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(evaluator);
         await domain.connectors.stop();
         await stopHttp();
         await relay.stop();

@@ -11,6 +11,7 @@ import { Service, ServiceDependency } from '../modules/services/service.entity.j
 import { ReleaseEventRow } from '../events/release-event.entity.js';
 import { WebhookDelivery } from '../modules/connectors/webhook-delivery.entity.js';
 import { ConnectorCursor, ConnectorState, DeadLetter } from '../modules/connectors/connector-state.entity.js';
+import { RollbackDecision, SuccessCriterion, Verdict } from '../modules/verification/verification.entity.js';
 import { ErrorTrace, KpiSample, LogRecordRow, SpanRollup, SpanRow, TelemetryVersion } from '../modules/telemetry/telemetry.entity.js';
 
 /** Every TypeORM entity of the hub. */
@@ -43,4 +44,7 @@ export const ENTITIES = [
   LogRecordRow,
   TelemetryVersion,
   KpiSample,
+  SuccessCriterion,
+  Verdict,
+  RollbackDecision,
 ];

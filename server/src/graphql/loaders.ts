@@ -7,6 +7,7 @@ import { incidentLoaders } from '../modules/incidents/incident.loaders.js';
 import { pipelineLoaders } from '../modules/pipelines/pipeline.loaders.js';
 import { releaseLoaders } from '../modules/releases/release.loaders.js';
 import { serviceLoaders } from '../modules/services/service.loaders.js';
+import { verificationLoaders } from '../modules/verification/verification.loaders.js';
 
 /** Every relation field's DataLoader, for one GraphQL operation. */
 export function createLoaders(db: DataSource) {
@@ -19,6 +20,7 @@ export function createLoaders(db: DataSource) {
     ...pipelineLoaders(db),
     ...deploymentLoaders(db),
     ...incidentLoaders(db),
+    ...verificationLoaders(db),
   };
 }
 

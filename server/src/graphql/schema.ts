@@ -13,6 +13,12 @@ import { IncidentResolver } from '../modules/incidents/incident.resolver.js';
 import { NodeResolver } from '../modules/node/node.resolver.js';
 import { ConnectorResolver } from '../modules/connectors/connector.resolver.js';
 import { TelemetryResolver } from '../modules/telemetry/telemetry.resolver.js';
+import {
+  DeploymentVerificationResolver,
+  ReleaseVerificationResolver,
+  VerdictResolver,
+  VerificationResolver,
+} from '../modules/verification/verification.resolver.js';
 import { ArtifactResolver, PipelineRunResolver } from '../modules/pipelines/pipeline.resolver.js';
 import { ReleaseResolver } from '../modules/releases/release.resolver.js';
 import { ServiceResolver } from '../modules/services/service.resolver.js';
@@ -35,6 +41,10 @@ export const RESOLVERS = [
   ReleaseEventResolver,
   ConnectorResolver,
   TelemetryResolver,
+  VerificationResolver,
+  DeploymentVerificationResolver,
+  ReleaseVerificationResolver,
+  VerdictResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -2,6 +2,7 @@ import { ReleaseGraph20261126062026 } from './20261126062026-release-graph.js';
 import { WebhookDeliveries20261126070850 } from './20261126070850-webhook-deliveries.js';
 import { TelemetryAndConnectors20261126073542 } from './20261126073542-telemetry-and-connectors.js';
 import { WebhookInbox20261126075442 } from './20261126075442-webhook-inbox.js';
+import { Verification20261126081049 } from './20261126081049-verification.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
 export const MIGRATIONS: Function[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: Function[] = [
   WebhookDeliveries20261126070850,
   TelemetryAndConnectors20261126073542,
   WebhookInbox20261126075442,
+  Verification20261126081049,
 ];

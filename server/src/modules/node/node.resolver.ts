@@ -18,6 +18,7 @@ export class NodeResolver {
       artifact: l.artifactById,
       deployment: l.deploymentById,
       incident: l.incidentById,
+      success_criterion: l.criterionById,
     };
     const entity = entityOfId(id);
     const loader = entity ? loaderOf[entity] : undefined;

@@ -1,0 +1,81 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { RequirePermission } from '../../graphql/authorization.js';
+import type { GraphContext } from '../../graphql/context.js';
+import { BadUserInputError } from '../../graphql/errors.js';
+import { Permission } from '../auth/roles.js';
+import { Deployment } from '../deployments/deployment.entity.js';
+import { Release } from '../releases/release.entity.js';
+import { RollbackDecision, SuccessCriterion, Verdict } from './verification.entity.js';
+import { CreateSuccessCriterionInput, KpiPoint } from './verification.types.js';
+
+/** The most steps one kpiSeries answer holds. */
+const MAX_STEPS = 11_000;
+
+@Resolver()
+export class VerificationResolver {
+  @Query(() => [KpiPoint], {
+    description: 'A KPI of one service version in one environment, step by step (Prometheus samples where configured, else the OTLP rollups).',
+  })
+  kpiSeries(
+    @Ctx() ctx: GraphContext,
+    @Arg('service', () => String) service: string,
+    @Arg('environment', () => String) environment: string,
+    @Arg('version', () => String) version: string,
+    @Arg('metric', () => String) metric: string,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Arg('step', () => Int, { description: 'Seconds per step.' }) step: number,
+  ): Promise<KpiPoint[]> {
+    if (!(to > from)) throw new BadUserInputError('to', 'must be after from');
+    if (step < 1) throw new BadUserInputError('step', 'must be at least 1 second');
+    if ((to.getTime() - from.getTime()) / 1000 / step > MAX_STEPS) throw new BadUserInputError('step', `at most ${MAX_STEPS} steps per series`);
+    return ctx.domain.verifier.kpis.series(metric, { service, environment, version }, from, to, step);
+  }
+
+  @RequirePermission(Permission.ReleaseWrite)
+  @Mutation(() => SuccessCriterion)
+  createSuccessCriterion(@Ctx() ctx: GraphContext, @Arg('input', () => CreateSuccessCriterionInput) input: CreateSuccessCriterionInput) {
+    return ctx.domain.verifier.createCriterion(ctx.caller, input);
+  }
+
+  @RequirePermission(Permission.ReleaseWrite)
+  @Mutation(() => RollbackDecision, { description: 'Accepts a recommended rollback: the deployment and its release are rolled back.' })
+  acceptRollbackDecision(@Ctx() ctx: GraphContext, @Arg('id', () => ID) id: string) {
+    return ctx.domain.verifier.settleDecision(ctx.caller, id, true);
+  }
+
+  @RequirePermission(Permission.ReleaseWrite)
+  @Mutation(() => RollbackDecision, { description: 'Dismisses a recommended rollback: the deployment stays.' })
+  dismissRollbackDecision(@Ctx() ctx: GraphContext, @Arg('id', () => ID) id: string) {
+    return ctx.domain.verifier.settleDecision(ctx.caller, id, false);
+  }
+}
+
+@Resolver(() => Deployment)
+export class DeploymentVerificationResolver {
+  @FieldResolver(() => [Verdict], { description: 'The latest verdict of each success criterion that applies.' })
+  verdicts(@Root() d: Deployment, @Ctx() ctx: GraphContext) {
+    return ctx.loaders.verdictsOfDeployment.load(d.id);
+  }
+
+  @FieldResolver(() => RollbackDecision, { nullable: true })
+  async rollbackDecision(@Root() d: Deployment, @Ctx() ctx: GraphContext) {
+    return (await ctx.loaders.rollbackDecisionsOfDeployment.load(d.id))[0] ?? null;
+  }
+}
+
+@Resolver(() => Release)
+export class ReleaseVerificationResolver {
+  @FieldResolver(() => [SuccessCriterion], { description: 'Success criteria set for this release (criteria by service or tier apply too).' })
+  criteria(@Root() r: Release, @Ctx() ctx: GraphContext) {
+    return ctx.loaders.criteriaOfRelease.load(r.id);
+  }
+}
+
+@Resolver(() => Verdict)
+export class VerdictResolver {
+  @FieldResolver(() => SuccessCriterion)
+  async criterion(@Root() v: Verdict, @Ctx() ctx: GraphContext) {
+    return ctx.loaders.criterionById.load(v.criterionId);
+  }
+}

@@ -1,0 +1,45 @@
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { EnvironmentTier } from '../environments/environment.entity.js';
+import { Comparator } from './verification.entity.js';
+
+@InputType({ description: 'A success criterion; without releaseId, serviceId and environmentTier it applies to every deployment.' })
+export class CreateSuccessCriterionInput {
+  @Field(() => String)
+  metric!: string;
+
+  @Field(() => Comparator)
+  comparator!: Comparator;
+
+  @Field(() => Float)
+  threshold!: number;
+
+  @Field(() => Int)
+  windowSeconds!: number;
+
+  @Field(() => Int, { nullable: true, description: '20 when omitted.' })
+  minSamples?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  relativeToPrevious?: boolean | null;
+
+  @Field(() => ID, { nullable: true })
+  releaseId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  serviceId?: string | null;
+
+  @Field(() => EnvironmentTier, { nullable: true })
+  environmentTier?: EnvironmentTier | null;
+}
+
+@ObjectType({ description: 'One step of a KPI series.' })
+export class KpiPoint {
+  @Field(() => Date, { description: 'The start of the step.' })
+  at!: Date;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+
+  @Field(() => Int)
+  samples!: number;
+}

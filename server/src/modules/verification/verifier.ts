@@ -1,0 +1,317 @@
+import crypto from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { ConflictError, NotFoundError } from '../../graphql/errors.js';
+import type { Logger } from '../../logger.js';
+import type { Actor } from '../../write/actor.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
+import { Role } from '../auth/roles.js';
+import { fields, parseInput } from '../common/input.js';
+import { EnvironmentTier } from '../environments/environment.entity.js';
+import { KpiReader, type KpiScope, type Observation } from './kpi-reader.js';
+import { Comparator, RollbackDecision, RollbackDecisionStatus, RollbackMode, SuccessCriterion, Verdict, VerdictOutcome } from './verification.entity.js';
+import type { CreateSuccessCriterionInput } from './verification.types.js';
+
+/** How deployments are verified: how often, for how long after they finish, and who rolls back. */
+export interface VerificationPolicy {
+  /** How long after a deployment finishes it is still evaluated (ms). */
+  stabilizationMs: number;
+  /** Per environment tier: does a failed criterion roll back on its own, or recommend it? */
+  rollback: Partial<Record<EnvironmentTier, RollbackMode>>;
+}
+
+export const DEFAULT_POLICY: VerificationPolicy = { stabilizationMs: 72 * 3_600_000, rollback: {} };
+
+const EVALUATOR: Actor = { id: 'verifier', name: 'verifier', role: Role.INTEGRATION };
+const EVALUATION_LOCK = 0x5247_5631; // "RGV1": one evaluator across hub instances
+
+const createSchema = z
+  .object({
+    metric: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ (error_rate, latency_p95, throughput, ...)'),
+    comparator: z.enum(Comparator),
+    threshold: z.number().finite(),
+    windowSeconds: z
+      .number()
+      .int()
+      .min(10, 'at least 10 seconds')
+      .max(7 * 24 * 3600),
+    minSamples: z.number().int().min(1).default(20),
+    relativeToPrevious: z.boolean().default(false),
+    releaseId: fields.id.nullish(),
+    serviceId: fields.id.nullish(),
+    environmentTier: z.enum(EnvironmentTier).nullish(),
+  })
+  .refine((c) => !c.relativeToPrevious || c.threshold > 0, { path: ['threshold'], message: 'a ratio to the previous version must be above 0' });
+
+interface ActiveDeployment {
+  id: string;
+  release_id: string | null;
+  service_id: string;
+  service: string;
+  environment: string;
+  environment_id: string;
+  tier: EnvironmentTier;
+  version: string;
+  started_at: Date;
+}
+
+interface Evaluation {
+  criterion: SuccessCriterion;
+  outcome: VerdictOutcome;
+  observed: Observation;
+  baseline: Observation | null;
+  window: { from: Date; to: Date };
+}
+
+const passes = (observed: number, comparator: Comparator, limit: number) =>
+  comparator === Comparator.LT
+    ? observed < limit
+    : comparator === Comparator.LTE
+      ? observed <= limit
+      : comparator === Comparator.GT
+        ? observed > limit
+        : observed >= limit;
+
+/**
+ * Watches deployments after they land: every round it evaluates each active deployment against the
+ * success criteria that apply to it, records a verdict per criterion (PASS, FAIL, or INCONCLUSIVE
+ * when there are too few samples — never a PASS on too little data), and on a FAIL records one
+ * RollbackDecision: automatic (the deployment and its release are rolled back) or recommended (a
+ * person accepts or dismisses it), per environment tier. Everything goes through the write path.
+ */
+export class Verifier {
+  readonly kpis: KpiReader;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly writes: WritePath,
+    private readonly log: Logger,
+    private readonly policy: VerificationPolicy = DEFAULT_POLICY,
+  ) {
+    this.kpis = new KpiReader(db);
+    writes.describeConstraints({
+      success_criterion_release_fk: { message: 'release does not exist', field: 'input.releaseId' },
+      success_criterion_service_fk: { message: 'service does not exist', field: 'input.serviceId' },
+    });
+  }
+
+  async createCriterion(actor: Actor, raw: CreateSuccessCriterionInput): Promise<SuccessCriterion> {
+    const input = parseInput(createSchema, raw, 'input');
+    return this.writes.run(actor, async (tx) => {
+      const id = `rg:success_criterion:${crypto.randomUUID()}`;
+      await tx.manager.insert(SuccessCriterion, {
+        id,
+        metric: input.metric,
+        comparator: input.comparator,
+        threshold: input.threshold,
+        windowSeconds: input.windowSeconds,
+        minSamples: input.minSamples,
+        relativeToPrevious: input.relativeToPrevious,
+        releaseId: input.releaseId ?? null,
+        serviceId: input.serviceId ?? null,
+        environmentTier: input.environmentTier ?? null,
+        originConnector: 'api',
+      });
+      const saved = await tx.manager.findOneByOrFail(SuccessCriterion, { id });
+      tx.record({ type: 'success_criterion.created', subjectType: 'SuccessCriterion', subjectId: id, releaseId: saved.releaseId, payload: saved });
+      return saved;
+    });
+  }
+
+  /**
+   * One evaluation round at `now` (the clock is the caller's: tests move it). Skipped (returns
+   * null) while another hub instance runs a round.
+   */
+  async evaluate(now: Date = new Date()): Promise<{ deployments: number; verdicts: number; decisions: number } | null> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const [lock] = (await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [EVALUATION_LOCK])) as Array<{ ok: boolean }>;
+      if (!lock?.ok) return null;
+      try {
+        return await this.round(now);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [EVALUATION_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async round(now: Date) {
+    const criteria = await this.db.getRepository(SuccessCriterion).find();
+    const active = (await this.db.query(
+      `SELECT d.id, d.release_id, d.service_id, s.name AS service, e.name AS environment, e.id AS environment_id, e.tier, d.version,
+              coalesce(d.started_at, d.created_at) AS started_at
+         FROM deployment d JOIN service s ON s.id = d.service_id JOIN environment e ON e.id = d.environment_id
+        WHERE d.status IN ('IN_PROGRESS', 'SUCCEEDED') AND coalesce(d.started_at, d.created_at) <= $1
+          AND (d.finished_at IS NULL OR d.finished_at > $2)`,
+      [now, new Date(now.getTime() - this.policy.stabilizationMs)],
+    )) as ActiveDeployment[];
+    const totals = { deployments: 0, verdicts: 0, decisions: 0 };
+    for (const deployment of active) {
+      const applicable = criteria.filter(
+        (c) =>
+          (!c.releaseId || c.releaseId === deployment.release_id) &&
+          (!c.serviceId || c.serviceId === deployment.service_id) &&
+          (!c.environmentTier || c.environmentTier === deployment.tier),
+      );
+      if (!applicable.length) continue;
+      const evaluations: Evaluation[] = [];
+      for (const criterion of applicable) evaluations.push(await this.judge(deployment, criterion, now));
+      const written = await this.record(deployment, evaluations, now);
+      totals.deployments++;
+      totals.verdicts += written.verdicts;
+      totals.decisions += written.decision ? 1 : 0;
+    }
+    return totals;
+  }
+
+  private async judge(d: ActiveDeployment, criterion: SuccessCriterion, now: Date): Promise<Evaluation> {
+    const from = new Date(Math.max(now.getTime() - criterion.windowSeconds * 1000, new Date(d.started_at).getTime()));
+    const window = { from, to: now };
+    const scope: KpiScope = { service: d.service, environment: d.environment, version: d.version };
+    const observed = await this.kpis.observe(criterion.metric, scope, from, now);
+    let baseline: Observation | null = null;
+    if (criterion.relativeToPrevious) {
+      const previous = await this.previousVersion(d);
+      baseline = previous ? await this.kpis.observe(criterion.metric, { ...scope, version: previous }, from, now) : { value: null, samples: 0 };
+    }
+    const enough = observed.samples >= criterion.minSamples && observed.value !== null;
+    const baselineEnough = !criterion.relativeToPrevious || (baseline!.samples >= criterion.minSamples && baseline!.value !== null);
+    let outcome = VerdictOutcome.INCONCLUSIVE;
+    if (enough && baselineEnough) {
+      const limit = criterion.relativeToPrevious ? baseline!.value! * criterion.threshold : criterion.threshold;
+      outcome = passes(observed.value!, criterion.comparator, limit) ? VerdictOutcome.PASS : VerdictOutcome.FAIL;
+    }
+    return { criterion, outcome, observed, baseline, window };
+  }
+
+  /** The version this deployment replaced: the latest earlier deployment of the service to the environment with another version. */
+  private async previousVersion(d: ActiveDeployment): Promise<string | null> {
+    const [row] = (await this.db.query(
+      `SELECT version FROM deployment WHERE service_id = $1 AND environment_id = $2 AND version <> $3 AND id <> $4
+          AND coalesce(started_at, created_at) < $5 ORDER BY coalesce(started_at, created_at) DESC LIMIT 1`,
+      [d.service_id, d.environment_id, d.version, d.id, d.started_at],
+    )) as Array<{ version: string }>;
+    return row?.version ?? null;
+  }
+
+  /** Writes the verdicts that changed, and a decision on the first FAIL, in one transaction. */
+  private async record(d: ActiveDeployment, evaluations: Evaluation[], now: Date): Promise<{ verdicts: number; decision: boolean }> {
+    return this.writes.run(EVALUATOR, async (tx) => {
+      let changed = 0;
+      for (const e of evaluations) {
+        const id = `rg:verdict:${d.id}|${e.criterion.id}`;
+        const previous = await tx.manager.findOne(Verdict, { where: { id }, lock: { mode: 'pessimistic_write' } });
+        const values = {
+          outcome: e.outcome,
+          observed: e.observed.value,
+          baseline: e.baseline?.value ?? null,
+          samples: e.observed.samples,
+          evaluatedAt: now,
+        };
+        if (previous) await tx.manager.update(Verdict, { id }, values);
+        else await tx.manager.insert(Verdict, { id, deploymentId: d.id, criterionId: e.criterion.id, originConnector: 'verifier', ...values });
+        if (previous?.outcome === e.outcome) continue;
+        changed++;
+        tx.record({
+          type: 'verdict.changed',
+          subjectType: 'Deployment',
+          subjectId: d.id,
+          releaseId: d.release_id,
+          payload: { previousOutcome: previous?.outcome ?? null, outcome: e.outcome, ...evidenceOf(e) },
+        });
+      }
+      const failed = evaluations.filter((e) => e.outcome === VerdictOutcome.FAIL);
+      const decided = failed.length > 0 && (await this.decide(tx, d, failed, now));
+      return { verdicts: changed, decision: decided };
+    });
+  }
+
+  private async decide(tx: WriteTx, d: ActiveDeployment, failed: Evaluation[], now: Date): Promise<boolean> {
+    if (await tx.manager.existsBy(RollbackDecision, { deploymentId: d.id })) return false;
+    const mode = this.policy.rollback[d.tier] ?? RollbackMode.RECOMMENDED;
+    const changeKeys = d.release_id
+      ? ((await tx.manager.query('SELECT key FROM change WHERE release_id = $1 ORDER BY key', [d.release_id])) as Array<{ key: string }>).map((c) => c.key)
+      : [];
+    const reason = failed.map((e) => `${e.criterion.metric} ${formatValue(e.observed.value)} is not ${e.criterion.comparator} ${formatLimit(e)}`).join('; ');
+    const id = `rg:rollback_decision:${crypto.randomUUID()}`;
+    await tx.manager.insert(RollbackDecision, {
+      id,
+      deploymentId: d.id,
+      releaseId: d.release_id,
+      mode,
+      status: mode === RollbackMode.AUTOMATIC ? RollbackDecisionStatus.ROLLED_BACK : RollbackDecisionStatus.RECOMMENDED,
+      reason: `${d.service} ${d.version} in ${d.environment}: ${reason}`,
+      evidence: failed.map(evidenceOf),
+      changeKeys,
+      decidedAt: now,
+      decidedBy: mode === RollbackMode.AUTOMATIC ? EVALUATOR.name : null,
+      originConnector: 'verifier',
+    });
+    const decision = await tx.manager.findOneByOrFail(RollbackDecision, { id });
+    tx.record({ type: 'rollback.decided', subjectType: 'Deployment', subjectId: d.id, releaseId: d.release_id, payload: decision });
+    if (mode === RollbackMode.AUTOMATIC) await rollBack(tx, d.id, d.release_id);
+    return true;
+  }
+
+  /** A person acts on a recommendation: accept rolls the deployment and its release back; dismiss keeps them. */
+  async settleDecision(actor: Actor, decisionId: string, accept: boolean): Promise<RollbackDecision> {
+    return this.writes.run(actor, async (tx) => {
+      const decision = await tx.manager.findOne(RollbackDecision, { where: { id: decisionId }, lock: { mode: 'pessimistic_write' } });
+      if (!decision) throw new NotFoundError('rollback decision', decisionId, 'id');
+      if (decision.status !== RollbackDecisionStatus.RECOMMENDED) throw new ConflictError(`the decision is already ${decision.status}`, 'id');
+      const status = accept ? RollbackDecisionStatus.ROLLED_BACK : RollbackDecisionStatus.DISMISSED;
+      await tx.manager.update(RollbackDecision, { id: decisionId }, { status, decidedBy: actor.name });
+      const saved = await tx.manager.findOneByOrFail(RollbackDecision, { id: decisionId });
+      tx.record({
+        type: accept ? 'rollback.accepted' : 'rollback.dismissed',
+        subjectType: 'Deployment',
+        subjectId: decision.deploymentId,
+        releaseId: decision.releaseId,
+        payload: saved,
+      });
+      if (accept) await rollBack(tx, decision.deploymentId, decision.releaseId);
+      return saved;
+    });
+  }
+}
+
+/** Marks a deployment, and its release while it is still deploying or stabilizing, ROLLED_BACK (with their events). */
+async function rollBack(tx: WriteTx, deploymentId: string, releaseId: string | null): Promise<void> {
+  const [moved] = (await tx.manager.query(
+    `UPDATE deployment SET status = 'ROLLED_BACK', updated_at = now() WHERE id = $1 AND status IN ('IN_PROGRESS', 'SUCCEEDED', 'FAILED') RETURNING status`,
+    [deploymentId],
+  )) as [unknown[], number];
+  if (moved.length) {
+    tx.record({ type: 'deployment.status_changed', subjectType: 'Deployment', subjectId: deploymentId, releaseId, payload: { status: 'ROLLED_BACK' } });
+  }
+  if (!releaseId) return;
+  const [release] = (await tx.manager.query(
+    `UPDATE release SET status = 'ROLLED_BACK', updated_at = now() WHERE id = $1 AND status IN ('DEPLOYING', 'STABILIZING') RETURNING id`,
+    [releaseId],
+  )) as [unknown[], number];
+  if (release.length)
+    tx.record({ type: 'release.status_changed', subjectType: 'Release', subjectId: releaseId, releaseId, payload: { status: 'ROLLED_BACK' } });
+}
+
+function evidenceOf(e: Evaluation) {
+  return {
+    criterionId: e.criterion.id,
+    metric: e.criterion.metric,
+    comparator: e.criterion.comparator,
+    threshold: e.criterion.threshold,
+    relativeToPrevious: e.criterion.relativeToPrevious,
+    observed: e.observed.value,
+    samples: e.observed.samples,
+    baseline: e.baseline?.value ?? null,
+    baselineSamples: e.baseline?.samples ?? null,
+    from: e.window.from.toISOString(),
+    to: e.window.to.toISOString(),
+  };
+}
+
+const formatValue = (v: number | null) => (v === null ? 'n/a' : Number(v.toPrecision(4)).toString());
+const formatLimit = (e: Evaluation) =>
+  e.criterion.relativeToPrevious ? `${e.criterion.threshold}× the previous version (${formatValue(e.baseline?.value ?? null)})` : String(e.criterion.threshold);
