@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { duration } from '@releasegraph/connectors';
+import { DEFAULT_RETRY, duration } from '@releasegraph/connectors';
 import { parseConnectorConfigs } from './modules/connectors/connector-config.js';
 
 /** Environment of the hub, parsed once at start-up (the only place that reads `process.env`). */
@@ -39,6 +39,28 @@ const fileSchema = z
         token: z.string().min(16, 'must be at least 16 characters').optional(),
       })
       .default({ retention: 7 * 24 * 3_600_000, grace: 15 * 60_000, maxBodyBytes: 16 * 1024 * 1024 }),
+    /** Where release events go: Slack and Teams incoming webhooks, signed generic webhooks. */
+    notifications: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only'),
+          kind: z.enum(['slack', 'teams', 'webhook']),
+          url: z.url({ protocol: /^https?$/ }),
+          /** Generic webhooks: signs each delivery (X-Releasegraph-Signature). */
+          secret: z.string().min(16, 'must be at least 16 characters').optional(),
+          /** Event types to send; `rollback.*` matches by prefix. */
+          events: z.array(z.string().min(1)).min(1).optional(),
+          retry: z
+            .object({
+              base: duration.default(DEFAULT_RETRY.baseMs),
+              cap: duration.default(DEFAULT_RETRY.capMs),
+              attempts: z.number().int().min(1).max(20).default(8),
+            })
+            .optional(),
+        }),
+      )
+      .default([])
+      .refine((list) => new Set(list.map((c) => c.id)).size === list.length, 'notification channel ids must be unique'),
     verification: z
       .object({
         /** How often active deployments are evaluated against their success criteria. */

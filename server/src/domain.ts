@@ -15,6 +15,7 @@ import { WritePath } from './write/write-path.js';
 import { ConnectorService } from './modules/connectors/connector.service.js';
 import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry.service.js';
 import { DEFAULT_POLICY, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
+import { Notifier, type NotificationChannel } from './modules/notifications/notifier.js';
 import type { HubConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -36,6 +37,7 @@ export interface Domain {
   connectors: ConnectorService;
   telemetry: TelemetryStore;
   verifier: Verifier;
+  notifier: Notifier;
 }
 
 export interface DomainOptions {
@@ -44,6 +46,8 @@ export interface DomainOptions {
   connectors: HubConfig['connectors'];
   /** Where connectors keep files (git clones). */
   connectorWorkRoot: string;
+  /** Where release events are sent. */
+  notifications?: NotificationChannel[];
   /** How deployments are verified; the defaults when omitted. */
   verification?: VerificationPolicy;
   /** Telemetry retention; the defaults when omitted. */
@@ -54,7 +58,7 @@ export interface DomainOptions {
 export function createDomain(
   db: DataSource,
   pubsub: PubSub,
-  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, log }: DomainOptions,
+  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, notifications, log }: DomainOptions,
 ): Domain {
   const writes = new WritePath(db, afterCommit);
   const commits = new CommitLedger(db, writes);
@@ -80,5 +84,6 @@ export function createDomain(
       telemetry ? { retentionMs: telemetry.retention, graceMs: telemetry.grace } : DEFAULT_RETENTION,
     ),
     verifier: new Verifier(db, writes, log.child({ module: 'verification' }), verification ?? DEFAULT_POLICY),
+    notifier: new Notifier(db, notifications ?? [], log.child({ module: 'notifications' })),
   };
 }

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { RollbackMode } from './modules/verification/verification.entity.js';
+import { DEFAULT_NOTIFIED_EVENTS } from './modules/notifications/notifier.js';
+import { DEFAULT_RETRY } from '@releasegraph/connectors';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -61,11 +63,22 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     pubsub = new MemoryPubSub();
   }
   // The relay is woken after each local commit; it needs the domain's event store, hence the order.
-  const domain = createDomain(db, pubsub, {
-    afterCommit: () => relay.wake(),
+  const domain: Domain = createDomain(db, pubsub, {
+    afterCommit: () => {
+      relay.wake();
+      domain.notifier.wake();
+    },
     connectors: config.connectors,
     connectorWorkRoot: path.join(config.dataDir, 'connectors'),
     telemetry: config.file.telemetry,
+    notifications: config.file.notifications.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      url: c.url,
+      secret: c.secret,
+      events: c.events ?? DEFAULT_NOTIFIED_EVENTS,
+      retry: { ...DEFAULT_RETRY, attempts: 8, ...(c.retry ? { baseMs: c.retry.base, capMs: c.retry.cap, attempts: c.retry.attempts } : {}) },
+    })),
     verification: {
       stabilizationMs: config.file.verification.stabilization,
       rollback: Object.fromEntries(
@@ -102,6 +115,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url }, 'Releasegraph hub listening');
   domain.connectors.start();
+  domain.notifier.start();
 
   // Telemetry past retention goes every minute (deletes are idempotent, so instances need not agree who sweeps).
   const sweeper = setInterval(() => {
@@ -126,6 +140,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         clearInterval(sweeper);
         clearInterval(evaluator);
         await domain.connectors.stop();
+        await domain.notifier.stop();
         await stopHttp();
         await relay.stop();
         await pubsub.close();

@@ -3,6 +3,7 @@ import { WebhookDeliveries20261126070850 } from './20261126070850-webhook-delive
 import { TelemetryAndConnectors20261126073542 } from './20261126073542-telemetry-and-connectors.js';
 import { WebhookInbox20261126075442 } from './20261126075442-webhook-inbox.js';
 import { Verification20261126081049 } from './20261126081049-verification.js';
+import { Notifications20261126081658 } from './20261126081658-notifications.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
 export const MIGRATIONS: Function[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   TelemetryAndConnectors20261126073542,
   WebhookInbox20261126075442,
   Verification20261126081049,
+  Notifications20261126081658,
 ];

@@ -1,0 +1,39 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type NotificationStatus = 'pending' | 'sent' | 'failed';
+
+/** One release event to one notification channel: sent, waiting for its next attempt, or given up on. */
+@Entity({ name: 'notification_delivery' })
+@Index('notification_delivery_due_idx', ['nextAttemptAt'], { where: "status = 'pending'" })
+export class NotificationDelivery {
+  @PrimaryColumn({ type: 'bigint' })
+  eventId!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  channelId!: string;
+
+  @Column({ type: 'text', default: 'pending' })
+  status!: NotificationStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  nextAttemptAt!: Date;
+
+  @Column({ type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  sentAt!: Date | null;
+}
+
+/** How far the notifier has read the event log. */
+@Entity({ name: 'notifier_cursor' })
+export class NotifierCursor {
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @Column({ type: 'bigint' })
+  lastEventId!: string;
+}
