@@ -16,6 +16,7 @@ import { ConnectorService } from './modules/connectors/connector.service.js';
 import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry.service.js';
 import { DEFAULT_POLICY, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
 import { Notifier, type NotificationChannel } from './modules/notifications/notifier.js';
+import { SloService } from './modules/slo/slo.service.js';
 import type { HubConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -38,6 +39,7 @@ export interface Domain {
   telemetry: TelemetryStore;
   verifier: Verifier;
   notifier: Notifier;
+  slos: SloService;
 }
 
 export interface DomainOptions {
@@ -85,5 +87,6 @@ export function createDomain(
     ),
     verifier: new Verifier(db, writes, log.child({ module: 'verification' }), verification ?? DEFAULT_POLICY),
     notifier: new Notifier(db, notifications ?? [], log.child({ module: 'notifications' })),
+    slos: new SloService(db, writes, log.child({ module: 'slo' })),
   };
 }

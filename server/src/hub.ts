@@ -125,6 +125,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   // One evaluation round per interval (an advisory lock keeps it to one instance at a time).
   const evaluator = setInterval(() => {
     domain.verifier.evaluate().catch((err: unknown) => log.error({ err }, 'verification round failed'));
+    domain.slos.evaluate().catch((err: unknown) => log.error({ err }, 'SLO round failed'));
   }, config.file.verification.interval);
   evaluator.unref();
 

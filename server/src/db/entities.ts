@@ -11,6 +11,7 @@ import { Service, ServiceDependency } from '../modules/services/service.entity.j
 import { ReleaseEventRow } from '../events/release-event.entity.js';
 import { WebhookDelivery } from '../modules/connectors/webhook-delivery.entity.js';
 import { ConnectorCursor, ConnectorState, DeadLetter } from '../modules/connectors/connector-state.entity.js';
+import { Slo } from '../modules/slo/slo.entity.js';
 import { NotificationDelivery, NotifierCursor } from '../modules/notifications/notification.entity.js';
 import { RollbackDecision, SuccessCriterion, Verdict } from '../modules/verification/verification.entity.js';
 import { ErrorTrace, KpiSample, LogRecordRow, SpanRollup, SpanRow, TelemetryVersion } from '../modules/telemetry/telemetry.entity.js';
@@ -50,4 +51,5 @@ export const ENTITIES = [
   RollbackDecision,
   NotificationDelivery,
   NotifierCursor,
+  Slo,
 ];

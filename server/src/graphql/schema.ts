@@ -13,6 +13,7 @@ import { IncidentResolver } from '../modules/incidents/incident.resolver.js';
 import { NodeResolver } from '../modules/node/node.resolver.js';
 import { ConnectorResolver } from '../modules/connectors/connector.resolver.js';
 import { TelemetryResolver } from '../modules/telemetry/telemetry.resolver.js';
+import { ReleaseBudgetResolver, SloResolver } from '../modules/slo/slo.resolver.js';
 import {
   DeploymentVerificationResolver,
   ReleaseVerificationResolver,
@@ -45,6 +46,8 @@ export const RESOLVERS = [
   DeploymentVerificationResolver,
   ReleaseVerificationResolver,
   VerdictResolver,
+  SloResolver,
+  ReleaseBudgetResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

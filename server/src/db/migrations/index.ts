@@ -4,6 +4,7 @@ import { TelemetryAndConnectors20261126073542 } from './20261126073542-telemetry
 import { WebhookInbox20261126075442 } from './20261126075442-webhook-inbox.js';
 import { Verification20261126081049 } from './20261126081049-verification.js';
 import { Notifications20261126081658 } from './20261126081658-notifications.js';
+import { Slos20261126081950 } from './20261126081950-slos.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   WebhookInbox20261126075442,
   Verification20261126081049,
   Notifications20261126081658,
+  Slos20261126081950,
 ];

@@ -1,0 +1,99 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, gql, gqlOk } from '../src/client.js';
+import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
+
+/* Error budgets and multi-window burn-rate alerts from the OTLP rollups, checked against hand-computed values. */
+
+let hub: TestHub;
+const call = <T = any>(query: string, variables: Record<string, unknown> = {}) => gqlOk<T>(hub.url, query, variables, ADMIN_TOKEN);
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+async function traffic(version: string, at: Date, requests: number, errors: number) {
+  const start = BigInt(at.getTime()) * 1_000_000n;
+  const spans = Array.from({ length: requests }, (_, i) => ({
+    traceId: crypto.randomBytes(16).toString('hex'),
+    spanId: crypto.randomBytes(8).toString('hex'),
+    name: 'POST /pay',
+    kind: 2,
+    startTimeUnixNano: String(start),
+    endTimeUnixNano: String(start + 2_000_000n),
+    status: { code: i < errors ? 2 : 1 },
+  }));
+  const resource = {
+    attributes: [
+      { key: 'service.name', value: { stringValue: 'pay' } },
+      { key: 'service.version', value: { stringValue: version } },
+      { key: 'deployment.environment.name', value: { stringValue: 'prod' } },
+    ],
+  };
+  const res = await fetch(`${hub.url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ spans }] }] }),
+  });
+  expect(res.status).toBe(200);
+}
+
+describe('SLOs', () => {
+  it('computes the budget left, fires the burn-rate alerts whose two windows both burn, names the deployments, and charges the release', async () => {
+    const now = Date.now();
+    const service = (await call(`mutation { createService(input: { name: "pay" }) { id } }`)).createService.id;
+    const env = (await call(`mutation { createEnvironment(input: { name: "prod", tier: PROD }) { id } }`)).createEnvironment.id;
+    const release = (await call(`mutation { createRelease(input: { name: "Pay 2.0", version: "2.0.0" }) { id } }`)).createRelease.id;
+    const deploy = async (version: string, minutesAgo: number, releaseId: string | null) =>
+      (
+        await call(`mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id } }`, {
+          i: { serviceId: service, environmentId: env, version, status: 'SUCCEEDED', startedAt: new Date(now - minutesAgo * 60_000), releaseId },
+        })
+      ).createDeployment.id as string;
+    const previous = await deploy('1.9.0', 2 * 24 * 60, null);
+    const current = await deploy('2.0.0', 55, release);
+    await call(`mutation($s: ID!, $e: ID!) { createSlo(input: { name: "pay availability", serviceId: $s, environmentId: $e, objective: 0.99 }) { id } }`, {
+      s: service,
+      e: env,
+    });
+    // 50 minutes ago: 1,000 requests, 150 failed. 2 minutes ago: 100 requests, 20 failed.
+    await traffic('2.0.0', new Date(now - 50 * 60_000), 1000, 150);
+    await traffic('2.0.0', new Date(now - 2 * 60_000), 100, 20);
+
+    const { slos } = await call(
+      `{ slos { name status { budgetRemaining goodEvents badEvents alerts { name severity factor longBurnRate shortBurnRate firing deploymentIds } } } }`,
+    );
+    const status = slos[0].status;
+    // Allowed: 1 % of 1,100 = 11 bad; 170 were bad: 1 − 170/11.
+    expect(status.budgetRemaining).toBeCloseTo(1 - 170 / 11, 6);
+    expect([status.goodEvents, status.badEvents]).toEqual([930, 170]);
+    const byName = Object.fromEntries(status.alerts.map((a: { name: string }) => [a.name, a]));
+    // fast: 1 h = 170/1100 = 15.45 % → 15.45×; 5 min = 20/100 → 20×; both ≥ 14.4.
+    expect(byName.fast).toMatchObject({ severity: 'page', factor: 14.4, firing: true });
+    expect(byName.fast.longBurnRate).toBeCloseTo(15.4545, 3);
+    expect(byName.fast.shortBurnRate).toBeCloseTo(20, 6);
+    expect(byName.fast.deploymentIds).toEqual([current, previous].sort());
+    expect(byName.medium).toMatchObject({ firing: true });
+    expect(byName.slow).toMatchObject({ severity: 'ticket', firing: true });
+
+    const charged = await call(`query($id: ID!) { release(id: $id) { errorBudget { slo consumed badEvents } } }`, { id: release });
+    expect(charged.release.errorBudget).toEqual([{ slo: 'pay availability', consumed: expect.closeTo(170 / 11, 6), badEvents: 170 }]);
+
+    await hub.domain.slos.evaluate(new Date(now));
+    const alerts = await hub.db.query(`SELECT payload->>'name' AS alert, release_id FROM release_event WHERE type = 'slo.burn_alert' ORDER BY id`);
+    expect(alerts).toEqual([
+      { alert: 'fast', release_id: release },
+      { alert: 'medium', release_id: release },
+      { alert: 'slow', release_id: release },
+    ]);
+    await hub.domain.slos.evaluate(new Date(now));
+    expect(await hub.db.query(`SELECT count(*)::int AS n FROM release_event WHERE type = 'slo.burn_alert'`)).toEqual([{ n: 3 }]);
+  });
+
+  it('refuses an objective that is not a fraction below 1', async () => {
+    const r = await gql(hub.url, `mutation { createSlo(input: { name: "x", serviceId: "a", environmentId: "b", objective: 99.9 }) { id } }`, {}, ADMIN_TOKEN);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+  });
+});
