@@ -61,6 +61,34 @@ const fileSchema = z
       )
       .default([])
       .refine((list) => new Set(list.map((c) => c.id)).size === list.length, 'notification channel ids must be unique'),
+    /** After a production deployment: how long owners hold the release, who they are, how pages escalate. */
+    stabilization: z
+      .object({
+        duration: duration.default(72 * 3_600_000),
+        /** How long a window past its end is extended while problems are open. */
+        extension: duration.default(3_600_000),
+        /** Owners by service name: the current one first. */
+        owners: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
+        /** Escalation levels: unacknowledged `after` this long from the page, page `to` (`owner` = the service's owner). */
+        escalation: z
+          .array(z.object({ after: z.union([z.literal(0), duration]), to: z.string().min(1) }))
+          .min(1)
+          .default([
+            { after: 0, to: 'owner' },
+            { after: 15 * 60_000, to: 'team-lead' },
+            { after: 30 * 60_000, to: 'engineering-manager' },
+          ]),
+      })
+      .default({
+        duration: 72 * 3_600_000,
+        extension: 3_600_000,
+        owners: {},
+        escalation: [
+          { after: 0, to: 'owner' },
+          { after: 15 * 60_000, to: 'team-lead' },
+          { after: 30 * 60_000, to: 'engineering-manager' },
+        ],
+      }),
     verification: z
       .object({
         /** How often active deployments are evaluated against their success criteria. */

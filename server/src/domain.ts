@@ -17,6 +17,7 @@ import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry
 import { DEFAULT_POLICY, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
 import { Notifier, type NotificationChannel } from './modules/notifications/notifier.js';
 import { SloService } from './modules/slo/slo.service.js';
+import { DEFAULT_STABILIZATION, StabilizationService, type StabilizationPolicy } from './modules/stabilization/stabilization.service.js';
 import type { HubConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -40,6 +41,7 @@ export interface Domain {
   verifier: Verifier;
   notifier: Notifier;
   slos: SloService;
+  stabilization: StabilizationService;
 }
 
 export interface DomainOptions {
@@ -48,6 +50,8 @@ export interface DomainOptions {
   connectors: HubConfig['connectors'];
   /** Where connectors keep files (git clones). */
   connectorWorkRoot: string;
+  /** Stabilization windows: duration, owners, escalation levels. */
+  stabilization?: StabilizationPolicy;
   /** Where release events are sent. */
   notifications?: NotificationChannel[];
   /** How deployments are verified; the defaults when omitted. */
@@ -60,7 +64,7 @@ export interface DomainOptions {
 export function createDomain(
   db: DataSource,
   pubsub: PubSub,
-  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, notifications, log }: DomainOptions,
+  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, notifications, stabilization, log }: DomainOptions,
 ): Domain {
   const writes = new WritePath(db, afterCommit);
   const commits = new CommitLedger(db, writes);
@@ -88,5 +92,6 @@ export function createDomain(
     verifier: new Verifier(db, writes, log.child({ module: 'verification' }), verification ?? DEFAULT_POLICY),
     notifier: new Notifier(db, notifications ?? [], log.child({ module: 'notifications' })),
     slos: new SloService(db, writes, log.child({ module: 'slo' })),
+    stabilization: new StabilizationService(db, writes, log.child({ module: 'stabilization' }), stabilization ?? DEFAULT_STABILIZATION),
   };
 }

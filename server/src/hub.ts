@@ -79,6 +79,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       events: c.events ?? DEFAULT_NOTIFIED_EVENTS,
       retry: { ...DEFAULT_RETRY, attempts: 8, ...(c.retry ? { baseMs: c.retry.base, capMs: c.retry.cap, attempts: c.retry.attempts } : {}) },
     })),
+    stabilization: {
+      durationMs: config.file.stabilization.duration,
+      extensionMs: config.file.stabilization.extension,
+      owners: config.file.stabilization.owners,
+      levels: config.file.stabilization.escalation.map((l) => ({ afterMs: l.after, to: l.to })),
+    },
     verification: {
       stabilizationMs: config.file.verification.stabilization,
       rollback: Object.fromEntries(
@@ -126,6 +132,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const evaluator = setInterval(() => {
     domain.verifier.evaluate().catch((err: unknown) => log.error({ err }, 'verification round failed'));
     domain.slos.evaluate().catch((err: unknown) => log.error({ err }, 'SLO round failed'));
+    domain.stabilization.tick().catch((err: unknown) => log.error({ err }, 'stabilization round failed'));
   }, config.file.verification.interval);
   evaluator.unref();
 

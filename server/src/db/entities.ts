@@ -12,6 +12,7 @@ import { ReleaseEventRow } from '../events/release-event.entity.js';
 import { WebhookDelivery } from '../modules/connectors/webhook-delivery.entity.js';
 import { ConnectorCursor, ConnectorState, DeadLetter } from '../modules/connectors/connector-state.entity.js';
 import { Slo } from '../modules/slo/slo.entity.js';
+import { Escalation, StabilizationOwner, StabilizationWindow } from '../modules/stabilization/stabilization.entity.js';
 import { NotificationDelivery, NotifierCursor } from '../modules/notifications/notification.entity.js';
 import { RollbackDecision, SuccessCriterion, Verdict } from '../modules/verification/verification.entity.js';
 import { ErrorTrace, KpiSample, LogRecordRow, SpanRollup, SpanRow, TelemetryVersion } from '../modules/telemetry/telemetry.entity.js';
@@ -52,4 +53,7 @@ export const ENTITIES = [
   NotificationDelivery,
   NotifierCursor,
   Slo,
+  StabilizationWindow,
+  StabilizationOwner,
+  Escalation,
 ];

@@ -8,6 +8,7 @@ import { pipelineLoaders } from '../modules/pipelines/pipeline.loaders.js';
 import { releaseLoaders } from '../modules/releases/release.loaders.js';
 import { serviceLoaders } from '../modules/services/service.loaders.js';
 import { verificationLoaders } from '../modules/verification/verification.loaders.js';
+import { stabilizationLoaders } from '../modules/stabilization/stabilization.loaders.js';
 
 /** Every relation field's DataLoader, for one GraphQL operation. */
 export function createLoaders(db: DataSource) {
@@ -21,6 +22,7 @@ export function createLoaders(db: DataSource) {
     ...deploymentLoaders(db),
     ...incidentLoaders(db),
     ...verificationLoaders(db),
+    ...stabilizationLoaders(db),
   };
 }
 

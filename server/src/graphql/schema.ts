@@ -14,6 +14,7 @@ import { NodeResolver } from '../modules/node/node.resolver.js';
 import { ConnectorResolver } from '../modules/connectors/connector.resolver.js';
 import { TelemetryResolver } from '../modules/telemetry/telemetry.resolver.js';
 import { ReleaseBudgetResolver, SloResolver } from '../modules/slo/slo.resolver.js';
+import { ReleaseStabilizationResolver, StabilizationOwnerResolver, StabilizationResolver } from '../modules/stabilization/stabilization.resolver.js';
 import {
   DeploymentVerificationResolver,
   ReleaseVerificationResolver,
@@ -48,6 +49,9 @@ export const RESOLVERS = [
   VerdictResolver,
   SloResolver,
   ReleaseBudgetResolver,
+  StabilizationResolver,
+  StabilizationOwnerResolver,
+  ReleaseStabilizationResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

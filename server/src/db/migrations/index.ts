@@ -5,6 +5,7 @@ import { WebhookInbox20261126075442 } from './20261126075442-webhook-inbox.js';
 import { Verification20261126081049 } from './20261126081049-verification.js';
 import { Notifications20261126081658 } from './20261126081658-notifications.js';
 import { Slos20261126081950 } from './20261126081950-slos.js';
+import { Stabilization20261126082159 } from './20261126082159-stabilization.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
 export const MIGRATIONS: Function[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: Function[] = [
   Verification20261126081049,
   Notifications20261126081658,
   Slos20261126081950,
+  Stabilization20261126082159,
 ];

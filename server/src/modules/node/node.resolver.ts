@@ -19,6 +19,8 @@ export class NodeResolver {
       deployment: l.deploymentById,
       incident: l.incidentById,
       success_criterion: l.criterionById,
+      stabilization_window: l.windowById,
+      escalation: l.escalationById,
     };
     const entity = entityOfId(id);
     const loader = entity ? loaderOf[entity] : undefined;

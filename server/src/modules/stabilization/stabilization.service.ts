@@ -1,0 +1,310 @@
+import crypto from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError } from '../../graphql/errors.js';
+import type { Logger } from '../../logger.js';
+import type { Actor } from '../../write/actor.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
+import { Role } from '../auth/roles.js';
+import { Escalation, EscalationStatus, StabilizationOwner, StabilizationWindow, WindowStatus } from './stabilization.entity.js';
+
+/** One escalation level: after how long unacknowledged (from when it was raised) it pages whom (`owner` = the service's owner). */
+export interface EscalationLevel {
+  afterMs: number;
+  to: string;
+}
+
+export interface StabilizationPolicy {
+  /** How long a window lasts after the production deployment succeeded. */
+  durationMs: number;
+  /** Owners by service name (a rotation's current person first). */
+  owners: Record<string, string[]>;
+  levels: EscalationLevel[];
+  /** How long an expired window with open problems is extended each time. */
+  extensionMs: number;
+}
+
+export const DEFAULT_STABILIZATION: StabilizationPolicy = {
+  durationMs: 72 * 3_600_000,
+  owners: {},
+  levels: [
+    { afterMs: 0, to: 'owner' },
+    { afterMs: 15 * 60_000, to: 'team-lead' },
+    { afterMs: 30 * 60_000, to: 'engineering-manager' },
+  ],
+  extensionMs: 3_600_000,
+};
+
+const STEWARD: Actor = { id: 'stabilization', name: 'stabilization', role: Role.INTEGRATION };
+const CURSOR_ID = 'stabilization';
+/** Release events that are anomalies for an open window, and the service they concern. */
+const ANOMALIES = ['rollback.decided', 'slo.burn_alert', 'verdict.changed'] as const;
+
+/**
+ * The 72 hours after a release reaches production: a window opens when a production deployment of
+ * it succeeds, with an owner per service (from the rotation in the config, or assigned and handed
+ * off by mutation). Anomalies — failed criteria, rollback decisions, burn-rate alerts — page the
+ * service's owner and climb the escalation levels on time until acknowledged; every step is a
+ * release event (and so a notification). The window closes STABLE at its end, or is extended while
+ * problems are open. `tick(now)` runs one round with the caller's clock.
+ */
+export class StabilizationService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly writes: WritePath,
+    private readonly log: Logger,
+    private readonly policy: StabilizationPolicy = DEFAULT_STABILIZATION,
+  ) {}
+
+  async tick(now: Date = new Date()): Promise<void> {
+    await this.openWindows(now);
+    await this.routeAnomalies(now);
+    await this.escalate(now);
+    await this.closeWindows(now);
+  }
+
+  /** A window for each release with a succeeded production deployment and none yet. */
+  private async openWindows(now: Date): Promise<void> {
+    const due = (await this.db.query(
+      `SELECT d.release_id, min(coalesce(d.finished_at, d.updated_at)) AS at
+         FROM deployment d JOIN environment e ON e.id = d.environment_id
+        WHERE d.status = 'SUCCEEDED' AND e.tier = 'PROD' AND d.release_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM stabilization_window w WHERE w.release_id = d.release_id)
+        GROUP BY d.release_id`,
+    )) as Array<{ release_id: string; at: Date }>;
+    for (const { release_id: releaseId, at } of due) {
+      await this.writes.run(STEWARD, async (tx) => {
+        const id = `rg:stabilization_window:${crypto.randomUUID()}`;
+        const startsAt = new Date(Math.min(new Date(at).getTime(), now.getTime()));
+        const inserted = (await tx.manager.query(
+          `INSERT INTO stabilization_window (id, release_id, starts_at, ends_at, status, origin_connector) VALUES ($1, $2, $3, $4, 'OPEN', 'stabilization')
+           ON CONFLICT DO NOTHING RETURNING id`,
+          [id, releaseId, startsAt, new Date(startsAt.getTime() + this.policy.durationMs)],
+        )) as unknown[];
+        if (!inserted.length) return;
+        const window = await tx.manager.findOneByOrFail(StabilizationWindow, { id });
+        tx.record({ type: 'stabilization.opened', subjectType: 'StabilizationWindow', subjectId: id, releaseId, payload: window });
+        const services = (await tx.manager.query(
+          `SELECT DISTINCT s.id, s.name FROM deployment d JOIN service s ON s.id = d.service_id WHERE d.release_id = $1`,
+          [releaseId],
+        )) as Array<{ id: string; name: string }>;
+        for (const s of services) {
+          const owner = this.policy.owners[s.name]?.[0];
+          if (owner) await this.setOwner(tx, window, s.id, owner, now, 'rotation');
+        }
+        await moveRelease(tx, releaseId, ['DEPLOYING'], 'STABILIZING');
+      });
+    }
+  }
+
+  /** Each anomaly of a release with an open window pages the owner of the service it concerns (once per open problem). */
+  private async routeAnomalies(now: Date): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.query(`INSERT INTO notifier_cursor (id, last_event_id) SELECT $1, coalesce(max(id), 0) FROM release_event ON CONFLICT DO NOTHING`, [CURSOR_ID]);
+      const [cursor] = (await m.query('SELECT last_event_id FROM notifier_cursor WHERE id = $1 FOR UPDATE', [CURSOR_ID])) as Array<{ last_event_id: string }>;
+      const events = (await m.query(
+        `SELECT id::text AS id, type, release_id, subject_type, subject_id, payload FROM release_event
+          WHERE id > $1 AND type = ANY($2) AND release_id IS NOT NULL ORDER BY id LIMIT 500`,
+        [cursor!.last_event_id, ANOMALIES],
+      )) as Array<{ id: string; type: string; release_id: string; subject_type: string; subject_id: string; payload: Record<string, unknown> }>;
+      const [{ max }] = (await m.query('SELECT coalesce(max(id), 0)::text AS max FROM release_event')) as [{ max: string }];
+      await m.query('UPDATE notifier_cursor SET last_event_id = $2 WHERE id = $1', [CURSOR_ID, events.length === 500 ? events[499]!.id : max]);
+      for (const e of events) {
+        if (e.type === 'verdict.changed' && e.payload.outcome !== 'FAIL') continue;
+        const reason = describe(e);
+        const serviceId = await serviceOf(m, e);
+        await this.raise(e.release_id, serviceId, reason, now);
+      }
+    });
+  }
+
+  private async raise(releaseId: string, serviceId: string | null, reason: string, now: Date): Promise<void> {
+    await this.writes.run(STEWARD, async (tx) => {
+      const window = await tx.manager.findOne(StabilizationWindow, { where: { releaseId }, lock: { mode: 'pessimistic_write' } });
+      if (!window || (window.status !== WindowStatus.OPEN && window.status !== WindowStatus.EXTENDED)) return;
+      const open = await tx.manager.findOne(Escalation, { where: { windowId: window.id, serviceId: serviceId ?? undefined, status: EscalationStatus.OPEN } });
+      if (open) return; // one page per open problem: the owner is already on it
+      const owner = serviceId ? ((await tx.manager.findOneBy(StabilizationOwner, { windowId: window.id, serviceId }))?.owner ?? null) : null;
+      const first = this.policy.levels[0]!;
+      const id = `rg:escalation:${crypto.randomUUID()}`;
+      await tx.manager.insert(Escalation, {
+        id,
+        windowId: window.id,
+        serviceId,
+        reason,
+        level: 1,
+        paged: first.to === 'owner' ? (owner ?? 'unassigned') : first.to,
+        status: EscalationStatus.OPEN,
+        raisedAt: now,
+        nextEscalationAt: this.policy.levels[1] ? new Date(now.getTime() + this.policy.levels[1].afterMs) : null,
+        originConnector: 'stabilization',
+      });
+      const saved = await tx.manager.findOneByOrFail(Escalation, { id });
+      tx.record({ type: 'escalation.raised', subjectType: 'Escalation', subjectId: id, releaseId, payload: saved });
+    });
+  }
+
+  /** Unacknowledged escalations whose time has come climb one level (more if several intervals passed). */
+  private async escalate(now: Date): Promise<void> {
+    const due = await this.db.getRepository(Escalation).createQueryBuilder('x').where(`x.status = 'OPEN' AND x.next_escalation_at <= :now`, { now }).getMany();
+    for (const x of due) {
+      await this.writes.run(STEWARD, async (tx) => {
+        const current = await tx.manager.findOne(Escalation, { where: { id: x.id }, lock: { mode: 'pessimistic_write' } });
+        if (!current || current.status !== EscalationStatus.OPEN || !current.nextEscalationAt || current.nextEscalationAt > now) return;
+        const elapsed = now.getTime() - current.raisedAt.getTime();
+        let level = current.level;
+        while (this.policy.levels[level] && this.policy.levels[level]!.afterMs <= elapsed) level++;
+        const target = this.policy.levels[level - 1]!;
+        const next = this.policy.levels[level];
+        await tx.manager.update(
+          Escalation,
+          { id: x.id },
+          { level, paged: target.to, nextEscalationAt: next ? new Date(current.raisedAt.getTime() + next.afterMs) : null },
+        );
+        const window = await tx.manager.findOneByOrFail(StabilizationWindow, { id: current.windowId });
+        tx.record({
+          type: 'escalation.escalated',
+          subjectType: 'Escalation',
+          subjectId: x.id,
+          releaseId: window.releaseId,
+          payload: { ...current, level, paged: target.to, reason: `${current.reason} — not acknowledged after ${Math.round(elapsed / 60_000)} min` },
+        });
+      });
+    }
+  }
+
+  /** Windows past their end close STABLE without open problems; with problems they are extended. */
+  private async closeWindows(now: Date): Promise<void> {
+    const ended = (await this.db.query(
+      `SELECT w.id, w.release_id, r.status AS release_status,
+              (SELECT count(*)::int FROM escalation x WHERE x.window_id = w.id AND x.status <> 'RESOLVED') AS problems,
+              (SELECT count(*)::int FROM rollback_decision d WHERE d.release_id = w.release_id AND d.status = 'RECOMMENDED') AS pending_decisions
+         FROM stabilization_window w JOIN release r ON r.id = w.release_id
+        WHERE w.status IN ('OPEN', 'EXTENDED') AND (w.ends_at <= $1 OR r.status = 'ROLLED_BACK')`,
+      [now],
+    )) as Array<{ id: string; release_id: string; release_status: string; problems: number; pending_decisions: number }>;
+    for (const w of ended) {
+      await this.writes.run(STEWARD, async (tx) => {
+        if (w.release_status === 'ROLLED_BACK') {
+          await tx.manager.update(StabilizationWindow, { id: w.id }, { status: WindowStatus.ROLLED_BACK });
+          tx.record({
+            type: 'stabilization.closed',
+            subjectType: 'StabilizationWindow',
+            subjectId: w.id,
+            releaseId: w.release_id,
+            payload: { status: 'ROLLED_BACK' },
+          });
+        } else if (w.problems || w.pending_decisions) {
+          const endsAt = new Date(now.getTime() + this.policy.extensionMs);
+          await tx.manager.update(StabilizationWindow, { id: w.id }, { status: WindowStatus.EXTENDED, endsAt });
+          tx.record({
+            type: 'stabilization.extended',
+            subjectType: 'StabilizationWindow',
+            subjectId: w.id,
+            releaseId: w.release_id,
+            payload: { endsAt, openProblems: w.problems, pendingRollbackDecisions: w.pending_decisions },
+          });
+        } else {
+          await tx.manager.update(StabilizationWindow, { id: w.id }, { status: WindowStatus.STABLE });
+          tx.record({
+            type: 'stabilization.closed',
+            subjectType: 'StabilizationWindow',
+            subjectId: w.id,
+            releaseId: w.release_id,
+            payload: { status: 'STABLE' },
+          });
+          await moveRelease(tx, w.release_id, ['STABILIZING'], 'DONE');
+        }
+      });
+    }
+  }
+
+  private async setOwner(tx: WriteTx, window: StabilizationWindow, serviceId: string, owner: string, now: Date, how: 'rotation' | 'assigned'): Promise<void> {
+    const previous = await tx.manager.findOneBy(StabilizationOwner, { windowId: window.id, serviceId });
+    if (previous?.owner === owner) return;
+    await tx.manager.upsert(StabilizationOwner, { windowId: window.id, serviceId, owner, since: now }, ['windowId', 'serviceId']);
+    tx.record({
+      type: previous ? 'stabilization.handoff' : 'stabilization.owner_assigned',
+      subjectType: 'StabilizationWindow',
+      subjectId: window.id,
+      releaseId: window.releaseId,
+      payload: { serviceId, owner, previousOwner: previous?.owner ?? null, how },
+    });
+  }
+
+  /** Assigns (or hands off) a service's ownership for a window. */
+  assignOwner(actor: Actor, windowId: string, serviceId: string, owner: string, now: Date = new Date()): Promise<StabilizationWindow> {
+    return this.writes.run(actor, async (tx) => {
+      const window = await tx.manager.findOne(StabilizationWindow, { where: { id: windowId }, lock: { mode: 'pessimistic_write' } });
+      if (!window) throw new NotFoundError('stabilization window', windowId, 'windowId');
+      if (!(await tx.manager.existsBy(StabilizationOwner, { windowId, serviceId })) && !(await serviceInRelease(tx.manager, window.releaseId, serviceId))) {
+        throw new NotFoundError('service of the release', serviceId, 'serviceId');
+      }
+      await this.setOwner(tx, window, serviceId, owner.trim(), now, 'assigned');
+      return window;
+    });
+  }
+
+  /** Acknowledging stops the climb; resolving also closes the problem (the window may then close). */
+  settleEscalation(actor: Actor, id: string, resolve: boolean, now: Date = new Date()): Promise<Escalation> {
+    return this.writes.run(actor, async (tx) => {
+      const x = await tx.manager.findOne(Escalation, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!x) throw new NotFoundError('escalation', id, 'id');
+      if (x.status === EscalationStatus.RESOLVED) throw new ConflictError('the escalation is already resolved', 'id');
+      const status = resolve ? EscalationStatus.RESOLVED : EscalationStatus.ACKNOWLEDGED;
+      if (!resolve && x.status === EscalationStatus.ACKNOWLEDGED) return x;
+      await tx.manager.update(
+        Escalation,
+        { id },
+        {
+          status,
+          nextEscalationAt: null,
+          ...(x.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedBy: actor.name }),
+        },
+      );
+      const saved = await tx.manager.findOneByOrFail(Escalation, { id });
+      const window = await tx.manager.findOneByOrFail(StabilizationWindow, { id: x.windowId });
+      tx.record({
+        type: resolve ? 'escalation.resolved' : 'escalation.acknowledged',
+        subjectType: 'Escalation',
+        subjectId: id,
+        releaseId: window.releaseId,
+        payload: saved,
+      });
+      return saved;
+    });
+  }
+}
+
+async function serviceInRelease(m: EntityManager, releaseId: string, serviceId: string): Promise<boolean> {
+  const rows = (await m.query('SELECT 1 FROM deployment WHERE release_id = $1 AND service_id = $2 LIMIT 1', [releaseId, serviceId])) as unknown[];
+  return rows.length > 0;
+}
+
+async function moveRelease(tx: WriteTx, releaseId: string, from: string[], to: string): Promise<void> {
+  const [moved] = (await tx.manager.query(`UPDATE release SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY($3) RETURNING id`, [
+    releaseId,
+    to,
+    from,
+  ])) as [unknown[], number];
+  if (moved.length) tx.record({ type: 'release.status_changed', subjectType: 'Release', subjectId: releaseId, releaseId, payload: { status: to } });
+}
+
+/** The service an anomaly concerns: its deployment's, or the SLO's. */
+async function serviceOf(m: EntityManager, e: { subject_type: string; subject_id: string }): Promise<string | null> {
+  const sql =
+    e.subject_type === 'Deployment'
+      ? 'SELECT service_id FROM deployment WHERE id = $1'
+      : e.subject_type === 'Slo'
+        ? 'SELECT service_id FROM slo WHERE id = $1'
+        : null;
+  if (!sql) return null;
+  const [row] = (await m.query(sql, [e.subject_id])) as Array<{ service_id: string }>;
+  return row?.service_id ?? null;
+}
+
+function describe(e: { type: string; payload: Record<string, unknown> }): string {
+  const p = e.payload;
+  if (e.type === 'rollback.decided') return `rollback ${p.mode === 'AUTOMATIC' ? 'done' : 'recommended'}: ${String(p.reason ?? '')}`;
+  if (e.type === 'slo.burn_alert') return `${String(p.slo ?? 'an SLO')} burns its error budget (${String(p.name ?? '')} alert)`;
+  return `${String(p.metric ?? 'a criterion')} ${String(p.observed ?? 'n/a')} failed its criterion (${String(p.comparator ?? '')} ${String(p.threshold ?? '')})`;
+}
