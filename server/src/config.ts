@@ -89,6 +89,21 @@ const fileSchema = z
           { after: 30 * 60_000, to: 'engineering-manager' },
         ],
       }),
+    /** HTTP checks run right after a deployment of their service succeeds, and on an interval while it stabilizes. */
+    synthetics: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only'),
+          service: z.string().min(1),
+          environment: z.string().min(1),
+          url: z.url({ protocol: /^https?$/ }),
+          method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+          expectStatus: z.number().int().min(100).max(599).default(200),
+          timeout: duration.default(5000),
+          interval: duration.default(5 * 60_000),
+        }),
+      )
+      .default([]),
     verification: z
       .object({
         /** How often active deployments are evaluated against their success criteria. */

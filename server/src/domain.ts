@@ -17,6 +17,7 @@ import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry
 import { DEFAULT_POLICY, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
 import { Notifier, type NotificationChannel } from './modules/notifications/notifier.js';
 import { SloService } from './modules/slo/slo.service.js';
+import { SyntheticsService, type SyntheticCheck } from './modules/synthetics/synthetics.service.js';
 import { DEFAULT_STABILIZATION, StabilizationService, type StabilizationPolicy } from './modules/stabilization/stabilization.service.js';
 import type { HubConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -42,6 +43,7 @@ export interface Domain {
   notifier: Notifier;
   slos: SloService;
   stabilization: StabilizationService;
+  synthetics: SyntheticsService;
 }
 
 export interface DomainOptions {
@@ -52,6 +54,8 @@ export interface DomainOptions {
   connectorWorkRoot: string;
   /** Stabilization windows: duration, owners, escalation levels. */
   stabilization?: StabilizationPolicy;
+  /** Synthetic HTTP checks run after deployments. */
+  synthetics?: SyntheticCheck[];
   /** Where release events are sent. */
   notifications?: NotificationChannel[];
   /** How deployments are verified; the defaults when omitted. */
@@ -64,7 +68,7 @@ export interface DomainOptions {
 export function createDomain(
   db: DataSource,
   pubsub: PubSub,
-  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, notifications, stabilization, log }: DomainOptions,
+  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, notifications, stabilization, synthetics, log }: DomainOptions,
 ): Domain {
   const writes = new WritePath(db, afterCommit);
   const commits = new CommitLedger(db, writes);
@@ -92,6 +96,7 @@ export function createDomain(
     verifier: new Verifier(db, writes, log.child({ module: 'verification' }), verification ?? DEFAULT_POLICY),
     notifier: new Notifier(db, notifications ?? [], log.child({ module: 'notifications' })),
     slos: new SloService(db, writes, log.child({ module: 'slo' })),
+    synthetics: new SyntheticsService(db, writes, synthetics ?? [], log.child({ module: 'synthetics' })),
     stabilization: new StabilizationService(db, writes, log.child({ module: 'stabilization' }), stabilization ?? DEFAULT_STABILIZATION),
   };
 }

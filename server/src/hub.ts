@@ -79,6 +79,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       events: c.events ?? DEFAULT_NOTIFIED_EVENTS,
       retry: { ...DEFAULT_RETRY, attempts: 8, ...(c.retry ? { baseMs: c.retry.base, capMs: c.retry.cap, attempts: c.retry.attempts } : {}) },
     })),
+    synthetics: config.file.synthetics.map((c) => ({ ...c, timeoutMs: c.timeout, intervalMs: c.interval })),
     stabilization: {
       durationMs: config.file.stabilization.duration,
       extensionMs: config.file.stabilization.extension,
@@ -135,6 +136,11 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     domain.stabilization.tick().catch((err: unknown) => log.error({ err }, 'stabilization round failed'));
   }, config.file.verification.interval);
   evaluator.unref();
+  // Synthetic checks look every few seconds, so a fresh deployment is checked right away.
+  const synthetics = setInterval(() => {
+    domain.synthetics.tick().catch((err: unknown) => log.error({ err }, 'synthetic checks failed'));
+  }, 5000);
+  synthetics.unref();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -147,6 +153,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       (stopping ??= (async () => {
         clearInterval(sweeper);
         clearInterval(evaluator);
+        clearInterval(synthetics);
         await domain.connectors.stop();
         await domain.notifier.stop();
         await stopHttp();

@@ -12,6 +12,7 @@ import { ReleaseEventRow } from '../events/release-event.entity.js';
 import { WebhookDelivery } from '../modules/connectors/webhook-delivery.entity.js';
 import { ConnectorCursor, ConnectorState, DeadLetter } from '../modules/connectors/connector-state.entity.js';
 import { Slo } from '../modules/slo/slo.entity.js';
+import { SyntheticResult } from '../modules/synthetics/synthetic.entity.js';
 import { Escalation, StabilizationOwner, StabilizationWindow } from '../modules/stabilization/stabilization.entity.js';
 import { NotificationDelivery, NotifierCursor } from '../modules/notifications/notification.entity.js';
 import { RollbackDecision, SuccessCriterion, Verdict } from '../modules/verification/verification.entity.js';
@@ -56,4 +57,5 @@ export const ENTITIES = [
   StabilizationWindow,
   StabilizationOwner,
   Escalation,
+  SyntheticResult,
 ];

@@ -6,6 +6,7 @@ import { Verification20261126081049 } from './20261126081049-verification.js';
 import { Notifications20261126081658 } from './20261126081658-notifications.js';
 import { Slos20261126081950 } from './20261126081950-slos.js';
 import { Stabilization20261126082159 } from './20261126082159-stabilization.js';
+import { Synthetics20261126082345 } from './20261126082345-synthetics.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   Notifications20261126081658,
   Slos20261126081950,
   Stabilization20261126082159,
+  Synthetics20261126082345,
 ];

@@ -50,6 +50,17 @@ export class KpiReader {
     const fromMs = from.getTime();
     const stepMs = stepSeconds * 1000;
     const slotStart = (slot: number) => new Date(fromMs + slot * stepMs);
+    if (metric === 'synthetic_success') {
+      // The share of passing synthetic checks against deployments of this version.
+      const runs = (await this.db.query(
+        `SELECT floor(extract(epoch FROM r.at - $4::timestamptz) * 1000 / $6)::int AS slot, avg(CASE WHEN r.ok THEN 1 ELSE 0 END) AS value, count(*)::int AS samples
+           FROM synthetic_result r JOIN deployment d ON d.id = r.deployment_id JOIN service s ON s.id = d.service_id JOIN environment e ON e.id = d.environment_id
+          WHERE s.name = $1 AND e.name = $2 AND d.version = $3 AND r.at >= $4 AND r.at <= $5
+          GROUP BY 1 ORDER BY 1`,
+        [scope.service, scope.environment, scope.version, from, to, stepMs],
+      )) as Array<{ slot: number; value: number; samples: number }>;
+      return runs.map((r) => ({ at: slotStart(r.slot), value: Number(r.value), samples: r.samples }));
+    }
     const sampled = (await this.db.query(
       `SELECT floor(extract(epoch FROM at - $5::timestamptz) * 1000 / $7)::int AS slot, avg(value) AS value, count(*)::int AS samples
          FROM kpi_sample WHERE metric = $1 AND service = $2 AND environment = $3 AND version = $4 AND at >= $5 AND at < $6

@@ -7,6 +7,7 @@ import { Deployment } from '../deployments/deployment.entity.js';
 import { Release } from '../releases/release.entity.js';
 import { RollbackDecision, SuccessCriterion, Verdict } from './verification.entity.js';
 import { CreateSuccessCriterionInput, KpiPoint } from './verification.types.js';
+import { SyntheticResult } from '../synthetics/synthetic.entity.js';
 
 /** The most steps one kpiSeries answer holds. */
 const MAX_STEPS = 11_000;
@@ -56,6 +57,11 @@ export class DeploymentVerificationResolver {
   @FieldResolver(() => [Verdict], { description: 'The latest verdict of each success criterion that applies.' })
   verdicts(@Root() d: Deployment, @Ctx() ctx: GraphContext) {
     return ctx.loaders.verdictsOfDeployment.load(d.id);
+  }
+
+  @FieldResolver(() => [SyntheticResult], { description: 'Synthetic checks run against this deployment, oldest first.' })
+  syntheticResults(@Root() d: Deployment, @Ctx() ctx: GraphContext) {
+    return ctx.loaders.syntheticResultsOfDeployment.load(d.id);
   }
 
   @FieldResolver(() => RollbackDecision, { nullable: true })
