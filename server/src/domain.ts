@@ -17,6 +17,7 @@ import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry
 import { DEFAULT_POLICY, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
 import { Notifier, type NotificationChannel } from './modules/notifications/notifier.js';
 import { SloService } from './modules/slo/slo.service.js';
+import { SpikeDetector } from './modules/incidents/spike-detector.js';
 import { SyntheticsService, type SyntheticCheck } from './modules/synthetics/synthetics.service.js';
 import { DEFAULT_STABILIZATION, StabilizationService, type StabilizationPolicy } from './modules/stabilization/stabilization.service.js';
 import type { HubConfig } from './config.js';
@@ -44,6 +45,7 @@ export interface Domain {
   slos: SloService;
   stabilization: StabilizationService;
   synthetics: SyntheticsService;
+  spikes: SpikeDetector;
 }
 
 export interface DomainOptions {
@@ -96,6 +98,7 @@ export function createDomain(
     verifier: new Verifier(db, writes, log.child({ module: 'verification' }), verification ?? DEFAULT_POLICY),
     notifier: new Notifier(db, notifications ?? [], log.child({ module: 'notifications' })),
     slos: new SloService(db, writes, log.child({ module: 'slo' })),
+    spikes: new SpikeDetector(db, writes, log.child({ module: 'incidents' })),
     synthetics: new SyntheticsService(db, writes, synthetics ?? [], log.child({ module: 'synthetics' })),
     stabilization: new StabilizationService(db, writes, log.child({ module: 'stabilization' }), stabilization ?? DEFAULT_STABILIZATION),
   };

@@ -133,6 +133,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const evaluator = setInterval(() => {
     domain.verifier.evaluate().catch((err: unknown) => log.error({ err }, 'verification round failed'));
     domain.slos.evaluate().catch((err: unknown) => log.error({ err }, 'SLO round failed'));
+    domain.spikes.tick().catch((err: unknown) => log.error({ err }, 'error-spike detection failed'));
     domain.stabilization.tick().catch((err: unknown) => log.error({ err }, 'stabilization round failed'));
   }, config.file.verification.interval);
   evaluator.unref();

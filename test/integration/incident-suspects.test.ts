@@ -180,3 +180,35 @@ describe('incident suspects', () => {
     expect(correlationSummary).toMatch(/^No errors on any of the \d+ version\(s\) deployed in the 24 h before the incident/);
   });
 });
+
+describe('incidents Releasegraph opens itself', () => {
+  it('opens an incident on an error spike of a new version beyond the service baseline, with failing traces that point at it', async () => {
+    const now = Date.now() - 60 * 3_600_000; // a separate, quiet hour
+    await deploy('search', '6.0.0', minutesAgo(90, now));
+    await deploy('search', '6.1.0', minutesAgo(4, now));
+    // The last hour: 6.0.0 at 1 % errors. The last minutes: 6.1.0 at 30 %.
+    await sendTraces(
+      Array.from({ length: 300 }, (_, i) => [{ service: 'search', version: '6.0.0', error: i < 3 }]),
+      minutesAgo(30, now),
+    );
+    await sendTraces(
+      Array.from({ length: 100 }, (_, i) => [{ service: 'search', version: '6.1.0', error: i < 30 }]),
+      minutesAgo(1, now),
+    );
+    await hub.domain.spikes.tick(new Date(now));
+    const [incident] = await hub.db.query(`SELECT id, title, severity, status, cardinality(trace_ids) AS traces FROM incident WHERE source = 'releasegraph'`);
+    expect(incident).toMatchObject({
+      id: 'releasegraph:incident:search@6.1.0@prod',
+      title: 'Error spike on search 6.1.0 in prod: 30 % of requests fail (baseline 1 %)',
+      severity: 'SEV1',
+      status: 'TRIGGERED',
+      traces: 10,
+    });
+    const { suspects } = await suspectsOf(incident.id);
+    expect(suspects[0]).toMatchObject({ service: 'search', version: '6.1.0', errorSpans: 30 });
+    expect(suspects[0].evidence).toContain("10 of the incident's 10 trace(s) pass through search 6.1.0");
+    // A second round opens nothing new; a healthy version opens nothing at all.
+    await hub.domain.spikes.tick(new Date(now));
+    expect(await hub.db.query(`SELECT count(*)::int AS n FROM incident WHERE source = 'releasegraph'`)).toEqual([{ n: 1 }]);
+  });
+});

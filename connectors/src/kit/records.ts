@@ -152,6 +152,8 @@ export interface IncidentRecord {
   resolvedAt: Date | null;
   services: string[];
   url: string | null;
+  /** Trace ids that show the problem (a detector's sample of failing traces). */
+  traceIds?: string[];
   origin: Origin;
 }
 

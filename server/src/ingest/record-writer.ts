@@ -346,6 +346,7 @@ export class RecordWriter {
         sourceStatus: r.origin.originalStatus ?? null,
         openedAt: r.openedAt,
         resolvedAt: r.resolvedAt,
+        ...(r.traceIds ? { traceIds: r.traceIds } : {}),
         ...originOf(r.origin),
       },
       { subjectType: 'Incident', event: 'incident' },

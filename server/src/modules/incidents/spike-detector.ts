@@ -1,0 +1,116 @@
+import { records, type IncidentRecord } from '@releasegraph/connectors';
+import type { DataSource } from 'typeorm';
+import { RecordWriter } from '../../ingest/record-writer.js';
+import type { Logger } from '../../logger.js';
+import type { Actor } from '../../write/actor.js';
+import type { WritePath } from '../../write/write-path.js';
+import { Role } from '../auth/roles.js';
+
+const DETECTOR: Actor = { id: 'connector:releasegraph', name: 'releasegraph', role: Role.INTEGRATION };
+
+/** When a version's error rate is a spike: its last minutes against the service's last hour before them. */
+export interface SpikePolicy {
+  recentMs: number;
+  baselineMs: number;
+  /** The recent rate must reach this multiple of the baseline... */
+  factor: number;
+  /** ...and exceed the baseline by at least this much (so 0.1 % → 0.5 % is no incident)... */
+  minIncrease: number;
+  /** ...on at least this many errors. */
+  minErrors: number;
+}
+
+export const DEFAULT_SPIKES: SpikePolicy = { recentMs: 5 * 60_000, baselineMs: 60 * 60_000, factor: 5, minIncrease: 0.05, minErrors: 10 };
+
+interface Rates {
+  service: string;
+  version: string;
+  environment: string;
+  recent_spans: number;
+  recent_errors: number;
+  baseline_spans: number;
+  baseline_errors: number;
+}
+
+const percent = (v: number) => `${Math.round(v * 1000) / 10} %`;
+
+/**
+ * Releasegraph's own incidents: an error-span spike on a service version beyond the service's
+ * recent baseline opens an incident (one per version, with a sample of failing trace ids for the
+ * correlation); it resolves once the version's error rate is back under twice the baseline.
+ */
+export class SpikeDetector {
+  constructor(
+    private readonly db: DataSource,
+    private readonly writes: WritePath,
+    private readonly log: Logger,
+    private readonly policy: SpikePolicy = DEFAULT_SPIKES,
+  ) {}
+
+  async tick(now: Date = new Date()): Promise<void> {
+    const recentFrom = new Date(now.getTime() - this.policy.recentMs);
+    const baselineFrom = new Date(recentFrom.getTime() - this.policy.baselineMs);
+    const rows = (await this.db.query(
+      `WITH recent AS (
+         SELECT service, version, environment, sum(spans)::int AS spans, sum(errors)::int AS errors
+           FROM span_rollup WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute <= $2 GROUP BY 1, 2, 3
+       ), baseline AS (
+         SELECT service, environment, sum(spans)::int AS spans, sum(errors)::int AS errors
+           FROM span_rollup WHERE minute >= $3 AND minute < date_trunc('minute', $1::timestamptz) GROUP BY 1, 2
+       )
+       SELECT r.service, r.version, r.environment, r.spans AS recent_spans, r.errors AS recent_errors,
+              coalesce(b.spans, 0) AS baseline_spans, coalesce(b.errors, 0) AS baseline_errors
+         FROM recent r LEFT JOIN baseline b ON b.service = r.service AND b.environment = r.environment`,
+      [recentFrom, now, baselineFrom],
+    )) as Rates[];
+    for (const r of rows) {
+      const rate = r.recent_spans ? r.recent_errors / r.recent_spans : 0;
+      const baseline = r.baseline_spans ? r.baseline_errors / r.baseline_spans : 0;
+      const id = `releasegraph:incident:${r.service}@${r.version}@${r.environment}`;
+      const [open] = (await this.db.query(`SELECT status FROM incident WHERE id = $1 AND status <> 'RESOLVED'`, [id])) as Array<{ status: string }>;
+      const spiking = r.recent_errors >= this.policy.minErrors && rate >= baseline * this.policy.factor && rate - baseline >= this.policy.minIncrease;
+      if (spiking && !open) await this.open(r, id, rate, baseline, recentFrom, now);
+      else if (!spiking && open && rate < baseline * 2 + 0.001) await this.resolve(r, id, now);
+    }
+  }
+
+  private async open(r: Rates, id: string, rate: number, baseline: number, from: Date, now: Date): Promise<void> {
+    const traces = (await this.db.query(
+      `SELECT DISTINCT trace_id FROM span WHERE is_error AND service = $1 AND version = $2 AND environment = $3 AND start_time >= $4 LIMIT 10`,
+      [r.service, r.version, r.environment, from],
+    )) as Array<{ trace_id: string }>;
+    const incident: IncidentRecord = {
+      id,
+      key: `RG-${r.service}-${r.version}-${r.environment}`.slice(0, 120),
+      source: 'releasegraph',
+      title: `Error spike on ${r.service} ${r.version} in ${r.environment}: ${percent(rate)} of requests fail (baseline ${percent(baseline)})`,
+      severity: rate >= 0.25 ? 'SEV1' : 'SEV2',
+      status: 'TRIGGERED',
+      openedAt: now,
+      resolvedAt: null,
+      services: [r.service],
+      url: null,
+      traceIds: traces.map((t) => t.trace_id),
+      origin: { connector: 'releasegraph', entity: 'error_spike', sourceId: `${r.service}@${r.version}@${r.environment}`, originalStatus: 'triggered' },
+    };
+    await this.writes.run(DETECTOR, (tx) => new RecordWriter(tx, 'releasegraph').write(records({ incidents: [incident] })));
+    this.log.warn({ service: r.service, version: r.version, environment: r.environment, rate, baseline }, 'error spike: incident opened');
+  }
+
+  private async resolve(r: Rates, id: string, now: Date): Promise<void> {
+    await this.writes.run(DETECTOR, async (tx) => {
+      const [row] = (await tx.manager.query(
+        `UPDATE incident SET status = 'RESOLVED', resolved_at = $2, updated_at = now() WHERE id = $1 AND status <> 'RESOLVED' RETURNING id`,
+        [id, now],
+      )) as [unknown[], number];
+      if (row.length) {
+        tx.record({
+          type: 'incident.updated',
+          subjectType: 'Incident',
+          subjectId: id,
+          payload: { status: 'RESOLVED', resolvedAt: now, changed: ['status', 'resolvedAt'] },
+        });
+      }
+    });
+  }
+}
