@@ -73,18 +73,20 @@ export class IncidentCorrelator {
          SELECT d.id, d.release_id, s.name AS service, e.name AS environment, d.version, coalesce(d.started_at, d.created_at) AS started_at
            FROM deployment d JOIN service s ON s.id = d.service_id JOIN environment e ON e.id = d.environment_id
           WHERE coalesce(d.started_at, d.created_at) BETWEEN $1 AND $2 AND d.status <> 'CANCELLED'
-       ), failing AS (
-         SELECT DISTINCT sp.trace_id, sp.service, sp.version, sp.environment
+       ), failing AS MATERIALIZED (
+         -- Failing traces of the window per service version: error traces first (indexed by time), then their spans by trace id.
+         SELECT sp.service, sp.version, sp.environment, count(DISTINCT sp.trace_id)::int AS traces
            FROM error_trace t JOIN span sp ON sp.trace_id = t.trace_id
           WHERE t.first_error_at BETWEEN $3 AND $4
+          GROUP BY 1, 2, 3
        )
        SELECT c.*,
               (SELECT count(*)::int FROM span sp WHERE sp.is_error AND sp.service = c.service AND sp.version = c.version
                   AND sp.environment = c.environment AND sp.start_time BETWEEN greatest($3, c.started_at) AND $4) AS error_spans,
-              (SELECT count(*)::int FROM failing f WHERE f.service = c.service AND f.version = c.version AND f.environment = c.environment) AS error_traces,
+              coalesce(f.traces, 0) AS error_traces,
               (SELECT count(DISTINCT sp.trace_id)::int FROM span sp WHERE sp.trace_id = ANY($5) AND sp.service = c.service AND sp.version = c.version
                   AND sp.environment = c.environment) AS incident_traces
-         FROM candidate c`,
+         FROM candidate c LEFT JOIN failing f ON f.service = c.service AND f.version = c.version AND f.environment = c.environment`,
       [new Date(opened - DEPLOYED_WITHIN_MS), new Date(opened + 5 * 60_000), windowFrom, windowTo, incident.trace_ids],
     )) as Candidate[];
     const withEvidence = candidates.filter((c) => c.error_spans > 0 || c.error_traces > 0 || c.incident_traces > 0);
