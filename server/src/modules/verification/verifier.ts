@@ -8,7 +8,7 @@ import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
 import { fields, parseInput } from '../common/input.js';
 import { EnvironmentTier } from '../environments/environment.entity.js';
-import { KpiReader, type KpiScope, type Observation } from './kpi-reader.js';
+import { KpiReader, KpiSnapshot, type KpiScope, type Observation } from './kpi-reader.js';
 import { Comparator, RollbackDecision, RollbackDecisionStatus, RollbackMode, SuccessCriterion, Verdict, VerdictOutcome } from './verification.entity.js';
 import type { CreateSuccessCriterionInput } from './verification.types.js';
 
@@ -53,6 +53,8 @@ interface ActiveDeployment {
   tier: EnvironmentTier;
   version: string;
   started_at: Date;
+  /** The version this deployment replaced in its environment (relative criteria compare with it). */
+  previous_version: string | null;
 }
 
 interface Evaluation {
@@ -139,43 +141,53 @@ export class Verifier {
   }
 
   private async round(now: Date) {
+    const totals = { deployments: 0, verdicts: 0, decisions: 0 };
     const criteria = await this.db.getRepository(SuccessCriterion).find();
+    if (!criteria.length) return totals;
     const active = (await this.db.query(
       `SELECT d.id, d.release_id, d.service_id, s.name AS service, e.name AS environment, e.id AS environment_id, e.tier, d.version,
-              coalesce(d.started_at, d.created_at) AS started_at
+              coalesce(d.started_at, d.created_at) AS started_at,
+              (SELECT p.version FROM deployment p
+                WHERE p.service_id = d.service_id AND p.environment_id = d.environment_id AND p.version <> d.version AND p.id <> d.id
+                  AND coalesce(p.started_at, p.created_at) < coalesce(d.started_at, d.created_at)
+                ORDER BY coalesce(p.started_at, p.created_at) DESC LIMIT 1) AS previous_version
          FROM deployment d JOIN service s ON s.id = d.service_id JOIN environment e ON e.id = d.environment_id
         WHERE d.status IN ('IN_PROGRESS', 'SUCCEEDED') AND coalesce(d.started_at, d.created_at) <= $1
           AND (d.finished_at IS NULL OR d.finished_at > $2)`,
       [now, new Date(now.getTime() - this.policy.stabilizationMs)],
     )) as ActiveDeployment[];
-    const totals = { deployments: 0, verdicts: 0, decisions: 0 };
-    for (const deployment of active) {
-      const applicable = criteria.filter(
-        (c) =>
-          (!c.releaseId || c.releaseId === deployment.release_id) &&
-          (!c.serviceId || c.serviceId === deployment.service_id) &&
-          (!c.environmentTier || c.environmentTier === deployment.tier),
-      );
-      if (!applicable.length) continue;
-      const evaluations: Evaluation[] = [];
-      for (const criterion of applicable) evaluations.push(await this.judge(deployment, criterion, now));
-      const written = await this.record(deployment, evaluations, now);
-      totals.deployments++;
-      totals.verdicts += written.verdicts;
-      totals.decisions += written.decision ? 1 : 0;
-    }
-    return totals;
+    const work = active
+      .map((d) => ({
+        d,
+        applicable: criteria.filter(
+          (c) =>
+            (!c.releaseId || c.releaseId === d.release_id) &&
+            (!c.serviceId || c.serviceId === d.service_id) &&
+            (!c.environmentTier || c.environmentTier === d.tier),
+        ),
+      }))
+      .filter((w) => w.applicable.length);
+    if (!work.length) return totals;
+    // Every KPI the round needs, read at once.
+    const longest = Math.max(...work.flatMap((w) => w.applicable.map((c) => c.windowSeconds)));
+    const scopes = work.flatMap(({ d }) => [
+      { service: d.service, environment: d.environment, version: d.version },
+      ...(d.previous_version ? [{ service: d.service, environment: d.environment, version: d.previous_version }] : []),
+    ]);
+    const kpis = await KpiSnapshot.load(this.db, scopes, new Date(now.getTime() - longest * 1000), now);
+    const evaluated = work.map(({ d, applicable }) => ({ d, evaluations: applicable.map((c) => this.judge(kpis, d, c, now)) }));
+    const written = await this.record(evaluated, now);
+    return { deployments: evaluated.length, verdicts: written.verdicts, decisions: written.decisions };
   }
 
-  private async judge(d: ActiveDeployment, criterion: SuccessCriterion, now: Date): Promise<Evaluation> {
+  private judge(kpis: KpiSnapshot, d: ActiveDeployment, criterion: SuccessCriterion, now: Date): Evaluation {
     const from = new Date(Math.max(now.getTime() - criterion.windowSeconds * 1000, new Date(d.started_at).getTime()));
     const window = { from, to: now };
     const scope: KpiScope = { service: d.service, environment: d.environment, version: d.version };
-    const observed = await this.kpis.observe(criterion.metric, scope, from, now);
+    const observed = kpis.observe(criterion.metric, scope, from, now);
     let baseline: Observation | null = null;
     if (criterion.relativeToPrevious) {
-      const previous = await this.previousVersion(d);
-      baseline = previous ? await this.kpis.observe(criterion.metric, { ...scope, version: previous }, from, now) : { value: null, samples: 0 };
+      baseline = d.previous_version ? kpis.observe(criterion.metric, { ...scope, version: d.previous_version }, from, now) : { value: null, samples: 0 };
     }
     const enough = observed.samples >= criterion.minSamples && observed.value !== null;
     const baselineEnough = !criterion.relativeToPrevious || (baseline!.samples >= criterion.minSamples && baseline!.value !== null);
@@ -187,50 +199,77 @@ export class Verifier {
     return { criterion, outcome, observed, baseline, window };
   }
 
-  /** The version this deployment replaced: the latest earlier deployment of the service to the environment with another version. */
-  private async previousVersion(d: ActiveDeployment): Promise<string | null> {
-    const [row] = (await this.db.query(
-      `SELECT version FROM deployment WHERE service_id = $1 AND environment_id = $2 AND version <> $3 AND id <> $4
-          AND coalesce(started_at, created_at) < $5 ORDER BY coalesce(started_at, created_at) DESC LIMIT 1`,
-      [d.service_id, d.environment_id, d.version, d.id, d.started_at],
-    )) as Array<{ version: string }>;
-    return row?.version ?? null;
-  }
-
-  /** Writes the verdicts that changed, and a decision on the first FAIL, in one transaction. */
-  private async record(d: ActiveDeployment, evaluations: Evaluation[], now: Date): Promise<{ verdicts: number; decision: boolean }> {
+  /**
+   * Writes the round in one transaction: every verdict (one statement), an event per verdict that
+   * changed, and a decision for each deployment with its first FAIL.
+   */
+  private async record(evaluated: Array<{ d: ActiveDeployment; evaluations: Evaluation[] }>, now: Date): Promise<{ verdicts: number; decisions: number }> {
     return this.writes.run(EVALUATOR, async (tx) => {
+      const deploymentIds = evaluated.map((e) => e.d.id);
+      const previous = new Map(
+        (
+          (await tx.manager.query('SELECT id, outcome FROM verdict WHERE deployment_id = ANY($1) FOR UPDATE', [deploymentIds])) as Array<{
+            id: string;
+            outcome: VerdictOutcome;
+          }>
+        ).map((v) => [v.id, v.outcome]),
+      );
+      const rows = evaluated.flatMap(({ d, evaluations }) => evaluations.map((e) => ({ d, e, id: `rg:verdict:${d.id}|${e.criterion.id}` })));
+      await tx.manager.query(
+        `INSERT INTO verdict (id, deployment_id, criterion_id, outcome, observed, baseline, samples, evaluated_at, origin_connector)
+         SELECT *, 'verifier' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::int[], $8::timestamptz[])
+         ON CONFLICT (deployment_id, criterion_id) DO UPDATE SET outcome = excluded.outcome, observed = excluded.observed, baseline = excluded.baseline,
+           samples = excluded.samples, evaluated_at = excluded.evaluated_at, updated_at = now()`,
+        [
+          rows.map((r) => r.id),
+          rows.map((r) => r.d.id),
+          rows.map((r) => r.e.criterion.id),
+          rows.map((r) => r.e.outcome),
+          rows.map((r) => r.e.observed.value),
+          rows.map((r) => r.e.baseline?.value ?? null),
+          rows.map((r) => r.e.observed.samples),
+          rows.map(() => now),
+        ],
+      );
       let changed = 0;
-      for (const e of evaluations) {
-        const id = `rg:verdict:${d.id}|${e.criterion.id}`;
-        const previous = await tx.manager.findOne(Verdict, { where: { id }, lock: { mode: 'pessimistic_write' } });
-        const values = {
-          outcome: e.outcome,
-          observed: e.observed.value,
-          baseline: e.baseline?.value ?? null,
-          samples: e.observed.samples,
-          evaluatedAt: now,
-        };
-        if (previous) await tx.manager.update(Verdict, { id }, values);
-        else await tx.manager.insert(Verdict, { id, deploymentId: d.id, criterionId: e.criterion.id, originConnector: 'verifier', ...values });
-        if (previous?.outcome === e.outcome) continue;
+      for (const { d, e, id } of rows) {
+        const before = previous.get(id) ?? null;
+        if (before === e.outcome) continue;
         changed++;
         tx.record({
           type: 'verdict.changed',
           subjectType: 'Deployment',
           subjectId: d.id,
           releaseId: d.release_id,
-          payload: { previousOutcome: previous?.outcome ?? null, outcome: e.outcome, ...evidenceOf(e) },
+          payload: { previousOutcome: before, outcome: e.outcome, ...evidenceOf(e) },
         });
       }
-      const failed = evaluations.filter((e) => e.outcome === VerdictOutcome.FAIL);
-      const decided = failed.length > 0 && (await this.decide(tx, d, failed, now));
-      return { verdicts: changed, decision: decided };
+      let decisions = 0;
+      const failing = evaluated.filter(({ evaluations }) => evaluations.some((e) => e.outcome === VerdictOutcome.FAIL));
+      if (failing.length) {
+        const decided = new Set(
+          (
+            (await tx.manager.query('SELECT deployment_id FROM rollback_decision WHERE deployment_id = ANY($1)', [failing.map((f) => f.d.id)])) as Array<{
+              deployment_id: string;
+            }>
+          ).map((r) => r.deployment_id),
+        );
+        for (const { d, evaluations } of failing) {
+          if (decided.has(d.id)) continue;
+          await this.decide(
+            tx,
+            d,
+            evaluations.filter((e) => e.outcome === VerdictOutcome.FAIL),
+            now,
+          );
+          decisions++;
+        }
+      }
+      return { verdicts: changed, decisions };
     });
   }
 
-  private async decide(tx: WriteTx, d: ActiveDeployment, failed: Evaluation[], now: Date): Promise<boolean> {
-    if (await tx.manager.existsBy(RollbackDecision, { deploymentId: d.id })) return false;
+  private async decide(tx: WriteTx, d: ActiveDeployment, failed: Evaluation[], now: Date): Promise<void> {
     const mode = this.policy.rollback[d.tier] ?? RollbackMode.RECOMMENDED;
     const changeKeys = d.release_id
       ? ((await tx.manager.query('SELECT key FROM change WHERE release_id = $1 ORDER BY key', [d.release_id])) as Array<{ key: string }>).map((c) => c.key)
@@ -253,7 +292,6 @@ export class Verifier {
     const decision = await tx.manager.findOneByOrFail(RollbackDecision, { id });
     tx.record({ type: 'rollback.decided', subjectType: 'Deployment', subjectId: d.id, releaseId: d.release_id, payload: decision });
     if (mode === RollbackMode.AUTOMATIC) await rollBack(tx, d.id, d.release_id);
-    return true;
   }
 
   /** A person acts on a recommendation: accept rolls the deployment and its release back; dismiss keeps them. */
