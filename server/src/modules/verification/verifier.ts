@@ -9,7 +9,7 @@ import { Role } from '../auth/roles.js';
 import { fields, parseInput } from '../common/input.js';
 import { EnvironmentTier } from '../environments/environment.entity.js';
 import { KpiReader, KpiSnapshot, type KpiScope, type Observation } from './kpi-reader.js';
-import { Comparator, RollbackDecision, RollbackDecisionStatus, RollbackMode, SuccessCriterion, Verdict, VerdictOutcome } from './verification.entity.js';
+import { Comparator, RollbackDecision, RollbackDecisionStatus, RollbackMode, SuccessCriterion, VerdictOutcome } from './verification.entity.js';
 import type { CreateSuccessCriterionInput } from './verification.types.js';
 
 /** How deployments are verified: how often, for how long after they finish, and who rolls back. */
