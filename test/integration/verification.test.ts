@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, gql, gqlOk } from '../src/client.js';
+import { codeOf, gql, gqlOk, wsClient } from '../src/client.js';
+import { waitFor } from '../src/processes.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
 /*
@@ -178,5 +179,30 @@ describe('success criteria and rollback decisions', () => {
       ADMIN_TOKEN,
     );
     expect(codeOf(missing)).toBe('NOT_FOUND');
+  });
+});
+
+describe('live KPIs', () => {
+  it('pushes the current KPI step at once and each change after, over graphql-ws', async () => {
+    await deploy('checkout', 'staging', '7.0.0');
+    await traffic('checkout', '7.0.0', 'staging', 50, 5);
+    const client = wsClient(hub.url, ADMIN_TOKEN);
+    const points: Array<{ value: number; samples: number }> = [];
+    const dispose = client.subscribe<{ kpiUpdated: { value: number; samples: number } }>(
+      {
+        query: `subscription { kpiUpdated(service: "checkout", environment: "staging", version: "7.0.0", metric: "error_rate", step: 3600, intervalSeconds: 1) { value samples } }`,
+      },
+      { next: (r) => r.data && points.push(r.data.kpiUpdated), error: () => undefined, complete: () => undefined },
+    );
+    try {
+      await waitFor('the first point', async () => points.length >= 1, 10_000);
+      expect(points[0]).toEqual({ value: 0.1, samples: 50 });
+      await traffic('checkout', '7.0.0', 'staging', 50, 15);
+      await waitFor('the changed point', async () => points.length >= 2, 10_000);
+      expect(points[1]).toEqual({ value: 0.2, samples: 100 });
+    } finally {
+      dispose();
+      await client.dispose();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { RequirePermission } from '../../graphql/authorization.js';
 import type { GraphContext } from '../../graphql/context.js';
 import { BadUserInputError } from '../../graphql/errors.js';
@@ -7,6 +7,7 @@ import { Deployment } from '../deployments/deployment.entity.js';
 import { Release } from '../releases/release.entity.js';
 import { RollbackDecision, SuccessCriterion, Verdict } from './verification.entity.js';
 import { CreateSuccessCriterionInput, KpiPoint } from './verification.types.js';
+import { kpiUpdates } from './kpi-updates.js';
 import { SyntheticResult } from '../synthetics/synthetic.entity.js';
 
 /** The most steps one kpiSeries answer holds. */
@@ -31,6 +32,34 @@ export class VerificationResolver {
     if (step < 1) throw new BadUserInputError('step', 'must be at least 1 second');
     if ((to.getTime() - from.getTime()) / 1000 / step > MAX_STEPS) throw new BadUserInputError('step', `at most ${MAX_STEPS} steps per series`);
     return ctx.domain.verifier.kpis.series(metric, { service, environment, version }, from, to, step);
+  }
+
+  @Subscription(() => KpiPoint, {
+    description: 'Live points of a KPI for a chart: the current step at once, then each new or changed step (looked up every intervalSeconds).',
+    subscribe: ({ args, context }) => {
+      const a = args as { service: string; environment: string; version: string; metric: string; step: number; intervalSeconds: number };
+      if (a.step < 1) throw new BadUserInputError('step', 'must be at least 1 second');
+      if (a.intervalSeconds < 1 || a.intervalSeconds > 300) throw new BadUserInputError('intervalSeconds', 'between 1 and 300 seconds');
+      const ctx = context as GraphContext;
+      return kpiUpdates(
+        ctx.domain.verifier.kpis,
+        a.metric,
+        { service: a.service, environment: a.environment, version: a.version },
+        a.step,
+        a.intervalSeconds * 1000,
+      );
+    },
+  })
+  kpiUpdated(
+    @Root() point: KpiPoint,
+    @Arg('service', () => String) _service: string,
+    @Arg('environment', () => String) _environment: string,
+    @Arg('version', () => String) _version: string,
+    @Arg('metric', () => String) _metric: string,
+    @Arg('step', () => Int, { defaultValue: 60, description: 'Seconds per step.' }) _step: number,
+    @Arg('intervalSeconds', () => Int, { defaultValue: 5 }) _intervalSeconds: number,
+  ): KpiPoint {
+    return point;
   }
 
   @RequirePermission(Permission.ReleaseWrite)
