@@ -58,8 +58,8 @@ async function shipped(service: string, version: string) {
   return { serviceId, release, deployment };
 }
 
-/** Failing requests of the new version, then a verification round: a recommended rollback (an anomaly). */
-async function breaks(service: string, version: string) {
+/** Failing requests of a version (20 of 20). */
+async function failingTraffic(service: string, version: string) {
   const now = BigInt(Date.now()) * 1_000_000n;
   const spans = Array.from({ length: 20 }, () => ({
     traceId: crypto.randomBytes(16).toString('hex'),
@@ -82,6 +82,11 @@ async function breaks(service: string, version: string) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ spans }] }] }),
   });
+}
+
+/** Failing requests of the new version, then a verification round: a recommended rollback (an anomaly). */
+async function breaks(service: string, version: string) {
+  await failingTraffic(service, version);
   await hub.domain.verifier.evaluate(new Date(Date.now() + 1000));
 }
 
@@ -166,6 +171,25 @@ describe('stabilization windows', () => {
       'stabilization.handoff',
       'stabilization.extended',
       'stabilization.closed',
+    ]);
+  });
+});
+
+describe('incidents during stabilization', () => {
+  it('pages the owner of a release whose deployment an incident names as its suspect', async () => {
+    const t0 = Date.now();
+    const { release } = await shipped('ledger', '2.0.0');
+    await hub.domain.stabilization.tick(new Date(t0));
+    await failingTraffic('ledger', '2.0.0');
+    await hub.domain.spikes.tick(new Date(Date.now() + 1000)); // Releasegraph opens an incident on the spike
+    await hub.domain.stabilization.tick(new Date(t0 + 60_000));
+    const escalations = (await windowOf(release)).stabilization.escalations;
+    expect(escalations).toEqual([
+      expect.objectContaining({
+        level: 1,
+        paged: 'unassigned',
+        reason: expect.stringMatching(/^suspected in incident RG-ledger-2.0.0-prod \(Error spike on ledger 2.0.0/),
+      }),
     ]);
   });
 });

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
+import { IncidentCorrelator } from '../incidents/incident-correlation.js';
 import { Escalation, EscalationStatus, StabilizationOwner, StabilizationWindow, WindowStatus } from './stabilization.entity.js';
 
 /** One escalation level: after how long unacknowledged (from when it was raised) it pages whom (`owner` = the service's owner). */
@@ -37,12 +38,15 @@ export const DEFAULT_STABILIZATION: StabilizationPolicy = {
 const STEWARD: Actor = { id: 'stabilization', name: 'stabilization', role: Role.INTEGRATION };
 const CURSOR_ID = 'stabilization';
 /** Release events that are anomalies for an open window, and the service they concern. */
-const ANOMALIES = ['rollback.decided', 'slo.burn_alert', 'verdict.changed'] as const;
+const ANOMALIES = ['rollback.decided', 'slo.burn_alert', 'verdict.changed', 'incident.created'] as const;
+/** An incident pages the owner of a suspect this confident or more. */
+const SUSPECT_CONFIDENCE = 0.5;
 
 /**
  * The 72 hours after a release reaches production: a window opens when a production deployment of
  * it succeeds, with an owner per service (from the rotation in the config, or assigned and handed
- * off by mutation). Anomalies — failed criteria, rollback decisions, burn-rate alerts — page the
+ * off by mutation). Anomalies — failed criteria, rollback decisions, burn-rate alerts, incidents that
+ * name the release's deployment as a confident suspect — page the
  * service's owner and climb the escalation levels on time until acknowledged; every step is a
  * release event (and so a notification). The window closes STABLE at its end, or is extended while
  * problems are open. `tick(now)` runs one round with the caller's clock.
@@ -103,18 +107,42 @@ export class StabilizationService {
       const [cursor] = (await m.query('SELECT last_event_id FROM notifier_cursor WHERE id = $1 FOR UPDATE', [CURSOR_ID])) as Array<{ last_event_id: string }>;
       const events = (await m.query(
         `SELECT id::text AS id, type, release_id, subject_type, subject_id, payload FROM release_event
-          WHERE id > $1 AND type = ANY($2) AND release_id IS NOT NULL ORDER BY id LIMIT 500`,
+          WHERE id > $1 AND type = ANY($2) AND (release_id IS NOT NULL OR type = 'incident.created') ORDER BY id LIMIT 500`,
         [cursor!.last_event_id, ANOMALIES],
-      )) as Array<{ id: string; type: string; release_id: string; subject_type: string; subject_id: string; payload: Record<string, unknown> }>;
+      )) as Array<{ id: string; type: string; release_id: string | null; subject_type: string; subject_id: string; payload: Record<string, unknown> }>;
       const [{ max }] = (await m.query('SELECT coalesce(max(id), 0)::text AS max FROM release_event')) as [{ max: string }];
       await m.query('UPDATE notifier_cursor SET last_event_id = $2 WHERE id = $1', [CURSOR_ID, events.length === 500 ? events[499]!.id : max]);
       for (const e of events) {
         if (e.type === 'verdict.changed' && e.payload.outcome !== 'FAIL') continue;
+        if (e.type === 'incident.created') {
+          await this.pageSuspects(m, e.subject_id, now);
+          continue;
+        }
+        if (!e.release_id) continue;
         const reason = describe(e);
         const serviceId = await serviceOf(m, e);
         await this.raise(e.release_id, serviceId, reason, now);
       }
     });
+  }
+
+  /** A new incident pages the owners of its confident suspects whose releases are stabilizing. */
+  private async pageSuspects(m: EntityManager, incidentId: string, now: Date): Promise<void> {
+    const { suspects } = await new IncidentCorrelator(this.db).correlate(incidentId);
+    for (const s of suspects.filter((x) => x.confidence >= SUSPECT_CONFIDENCE)) {
+      const [d] = (await m.query('SELECT release_id, service_id FROM deployment WHERE id = $1', [s.deploymentId])) as Array<{
+        release_id: string | null;
+        service_id: string;
+      }>;
+      if (!d?.release_id) continue;
+      const [incident] = (await m.query('SELECT key, title FROM incident WHERE id = $1', [incidentId])) as Array<{ key: string; title: string }>;
+      await this.raise(
+        d.release_id,
+        d.service_id,
+        `suspected in incident ${incident?.key ?? incidentId} (${incident?.title ?? ''}): ${s.evidence[0] ?? ''}`,
+        now,
+      );
+    }
   }
 
   private async raise(releaseId: string, serviceId: string | null, reason: string, now: Date): Promise<void> {
