@@ -288,7 +288,7 @@ describe('ServiceNow change_request stream', () => {
   it('replays a dead-lettered row through the converter', () => {
     expect(servicenow.replay!(config, 'change_request', emergencyRow)).toEqual(records(convertToLists(emergencyRow)));
     expect(() => servicenow.replay!(config, 'change_request', badDateRow)).toThrow(SourceDataError);
-    expect(() => servicenow.replay!(config, 'incident', emergencyRow)).toThrow(/no stream/);
+    expect(() => servicenow.replay!(config, 'problem', emergencyRow)).toThrow(/no stream/);
   });
 });
 
@@ -322,5 +322,44 @@ describe('ServiceNow config and check', () => {
     const asked = fakeIO(() => ({ result: [] }));
     await servicenow.check!(config, asked);
     expect(asked.requests[0]!.url).toBe('https://acme.service-now.com/api/now/table/change_request?sysparm_limit=1');
+  });
+});
+
+describe('ServiceNow incidents', () => {
+  const incidents = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'incident-page.json'), 'utf8')) as { result: unknown[] };
+  const incidentStream = servicenow.streams!.find((s) => s.name === 'incident')!;
+
+  it('turns incident rows into incidents: state, priority, service, link; a row in an unknown state is rejected', async () => {
+    const withIncidents = servicenow.config.parse({ ...config, incidents: true, incidentQuery: 'assignment_group.name=Payments' });
+    const io = fakeIO(() => incidents);
+    const page = await incidentStream.read(withIncidents, null, io);
+    expect(io.requests[0]!.url).toMatch(
+      /\/api\/now\/table\/incident\?sysparm_query=sys_updated_on%3E%3D2026-11-20%2000%3A00%3A00%5Eassignment_group\.name%3DPayments%5EORDERBYsys_updated_on/,
+    );
+    expect(page.records.incidents).toEqual([
+      {
+        id: 'snow:incident:INC0010042',
+        key: 'INC0010042',
+        source: 'servicenow',
+        title: 'Card payments time out at checkout',
+        severity: 'SEV1',
+        status: 'ACKNOWLEDGED',
+        openedAt: new Date('2026-11-20T09:58:40Z'),
+        resolvedAt: null,
+        services: ['payments-api'],
+        url: 'https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=9d385017c611228701d22104cc95c371',
+        origin: { connector: 'snow', entity: 'incident', sourceId: '9d385017c611228701d22104cc95c371', originalStatus: '2' },
+      },
+      expect.objectContaining({ key: 'INC0010043', status: 'RESOLVED', severity: 'SEV3', resolvedAt: new Date('2026-11-20T11:39:12Z'), services: [] }),
+    ]);
+    expect(page.rejected).toEqual([{ error: expect.stringMatching(/INC0010044 has state "42"/), payload: incidents.result[2] }]);
+    expect(JSON.parse(page.cursor!)).toEqual({ updatedOn: '2026-11-20 11:45:00', ids: ['b2f46b5f2f9d3110b4b3a9f7ab99b7d3'] });
+  });
+
+  it('does not ask the source for incidents unless configured', async () => {
+    const io = fakeIO(() => incidents);
+    const page = await incidentStream.read(config, null, io);
+    expect(io.requests).toEqual([]);
+    expect(page).toMatchObject({ more: false, records: records({}) });
   });
 });

@@ -3,7 +3,19 @@ import { connectorId, pollingFields, secret } from '../kit/config.js';
 import { type ConnectorKind, SourceDataError, type SourceIO, type StreamPage } from '../kit/connector.js';
 import { basicAuth, httpStatusOf, parseJsonBody } from '../kit/http.js';
 import { recordId } from '../kit/ids.js';
-import { type ApprovalDecision, type ApprovalRecord, type ChangeRecord, type ChangeRisk, type ChangeState, type ChangeType, records } from '../kit/records.js';
+import {
+  type ApprovalDecision,
+  type ApprovalRecord,
+  type ChangeRecord,
+  type ChangeRisk,
+  type ChangeState,
+  type ChangeType,
+  type DomainRecords,
+  type IncidentRecord,
+  type IncidentSeverity,
+  type IncidentStatus,
+  records,
+} from '../kit/records.js';
 
 const CHANGE_STATES = ['NEW', 'ASSESS', 'AUTHORIZE', 'SCHEDULED', 'IMPLEMENT', 'REVIEW', 'CLOSED', 'CANCELLED'] as const satisfies readonly ChangeState[];
 
@@ -31,6 +43,13 @@ export const servicenowConfig = z.object({
   pageSize: z.number().int().min(1).max(10_000).default(100),
   /** Extra or overriding `state` values (instances with custom states), e.g. `{ "-6": "ASSESS" }`. */
   stateMap: z.record(z.string(), z.enum(CHANGE_STATES)).optional(),
+  /** Also poll the `incident` table: ITSM incidents become incidents (with this extra encoded query, if any). */
+  incidents: z.boolean().default(false),
+  incidentQuery: z
+    .string()
+    .min(1)
+    .refine((q) => !/\^NQ|ORDERBY/i.test(q), 'must not contain ^NQ or ORDERBY (the poll adds its own order and time bound)')
+    .optional(),
 });
 export type ServicenowConfig = z.infer<typeof servicenowConfig>;
 
@@ -79,7 +98,7 @@ const POLLED_FIELDS = [
   'cmdb_ci.name',
   'requested_by',
   'requested_by.name',
-].join(',');
+];
 
 /**
  * A Table API field: a plain string (`sysparm_display_value=false`), or `{ value, display_value }` /
@@ -128,7 +147,7 @@ function displayOf(field: TableField, dotWalkedName: TableField): string | null 
 }
 
 /** Parses `YYYY-MM-DD HH:mm:ss` (UTC) or `YYYY-MM-DD`; throws SourceDataError on anything else. */
-function parseServicenowTime(field: TableField, name: string, row: unknown): Date | null {
+function parseServicenowTime(field: TableField, name: string, row: unknown, table = 'change_request'): Date | null {
   const text = valueOf(field);
   if (text === null) return null;
   const m = SN_DATE_TIME.exec(text) ?? SN_DATE.exec(text);
@@ -140,7 +159,7 @@ function parseServicenowTime(field: TableField, name: string, row: unknown): Dat
       at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day && at.getUTCHours() === hour && at.getUTCMinutes() === minute;
     if (exists) return at;
   }
-  throw new SourceDataError(`change_request ${name} ${JSON.stringify(text)} is not a ServiceNow date/time (YYYY-MM-DD HH:mm:ss)`, row);
+  throw new SourceDataError(`${table} ${name} ${JSON.stringify(text)} is not a ServiceNow date/time (YYYY-MM-DD HH:mm:ss)`, row);
 }
 
 /** Formats a moment as a ServiceNow UTC date/time, as encoded queries compare it. */
@@ -251,12 +270,12 @@ function startCursor(config: ServicenowConfig, cursor: string | null): ChangeReq
 
 const authorization = (config: ServicenowConfig): string => basicAuth(config.username, config.password);
 
-function tableRequest(config: ServicenowConfig, query: Record<string, string | number>) {
+function tableRequest(config: ServicenowConfig, query: Record<string, string | number>, table = 'change_request') {
   const search = Object.entries(query)
     .map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`)
     .join('&');
   return {
-    url: `${config.baseUrl}/api/now/table/change_request?${search}`,
+    url: `${config.baseUrl}/api/now/table/${table}?${search}`,
     method: 'GET' as const,
     headers: { Accept: 'application/json', Authorization: authorization(config) },
   };
@@ -270,23 +289,36 @@ function tableRequest(config: ServicenowConfig, query: Record<string, string | n
  * older part of those rows with `sysparm_offset`, so a burst of more rows than a page in one second
  * cannot pin the cursor. Rows that do not convert are reported in `rejected` and read past.
  */
-async function readChangeRequests(config: ServicenowConfig, cursorText: string | null, io: SourceIO): Promise<StreamPage> {
+interface TableStream {
+  table: string;
+  fields: readonly string[];
+  /** An encoded query ANDed to the poll. */
+  query: string | undefined;
+  /** A row's records (throws SourceDataError for a row that cannot be one). */
+  convert(row: unknown, into: DomainRecords): void;
+}
+
+async function readTable(config: ServicenowConfig, cursorText: string | null, io: SourceIO, stream: TableStream): Promise<StreamPage> {
   const cursor = startCursor(config, cursorText);
   const seenAtCursor = new Set(cursor.ids);
   const offset = Math.max(0, cursor.ids.length - Math.floor(config.pageSize / 2));
-  const query = [`sys_updated_on>=${cursor.updatedOn}`, config.query, 'ORDERBYsys_updated_on', 'ORDERBYsys_id'].filter(Boolean).join('^');
+  const query = [`sys_updated_on>=${cursor.updatedOn}`, stream.query, 'ORDERBYsys_updated_on', 'ORDERBYsys_id'].filter(Boolean).join('^');
   const response = await io.http(
-    tableRequest(config, {
-      sysparm_query: query,
-      sysparm_limit: config.pageSize,
-      ...(offset > 0 ? { sysparm_offset: offset } : {}),
-      sysparm_display_value: 'false',
-      sysparm_exclude_reference_link: 'true',
-      sysparm_fields: POLLED_FIELDS,
-    }),
+    tableRequest(
+      config,
+      {
+        sysparm_query: query,
+        sysparm_limit: config.pageSize,
+        ...(offset > 0 ? { sysparm_offset: offset } : {}),
+        sysparm_display_value: 'false',
+        sysparm_exclude_reference_link: 'true',
+        sysparm_fields: stream.fields.join(','),
+      },
+      stream.table,
+    ),
   );
-  const page = tableResponse.safeParse(parseJsonBody(() => response.json(), 'the change_request page'));
-  if (!page.success) throw new Error('the change_request page is not a Table API response ({ "result": [...] })');
+  const page = tableResponse.safeParse(parseJsonBody(() => response.json(), `the ${stream.table} page`));
+  if (!page.success) throw new Error(`the ${stream.table} page is not a Table API response ({ "result": [...] })`);
 
   const out = records({});
   const rejected: NonNullable<StreamPage['rejected']> = [];
@@ -297,15 +329,13 @@ async function readChangeRequests(config: ServicenowConfig, cursorText: string |
   for (const row of page.data.result) {
     const position = rowPosition.safeParse(row);
     if (!position.success) {
-      rejected.push({ error: 'change_request row without a sys_id or a sys_updated_on of the form YYYY-MM-DD HH:mm:ss', payload: row });
+      rejected.push({ error: `${stream.table} row without a sys_id or a sys_updated_on of the form YYYY-MM-DD HH:mm:ss`, payload: row });
       continue;
     }
     const { sys_id: sysId, sys_updated_on: rowUpdatedOn } = position.data;
     if (rowUpdatedOn === cursor.updatedOn && seenAtCursor.has(sysId)) continue;
     try {
-      const { change, approval } = convertChangeRequest(config.id, row, config.stateMap);
-      out.changes.push(change);
-      if (approval) out.approvals.push(approval);
+      stream.convert(row, out);
     } catch (err) {
       if (!(err instanceof SourceDataError)) throw err;
       rejected.push({ error: err.message, payload: err.payload });
@@ -330,6 +360,84 @@ async function readChangeRequests(config: ServicenowConfig, cursorText: string |
   };
 }
 
+const INCIDENT_FIELDS = ['sys_id', 'number', 'sys_updated_on', 'short_description', 'state', 'priority', 'opened_at', 'resolved_at', 'cmdb_ci', 'cmdb_ci.name'];
+
+const incidentRow = z.object({
+  sys_id: z.string().min(1),
+  number: tableField,
+  sys_updated_on: tableField,
+  short_description: tableField,
+  state: tableField,
+  priority: tableField,
+  opened_at: tableField,
+  resolved_at: tableField,
+  cmdb_ci: tableField,
+  'cmdb_ci.name': tableField,
+});
+
+/** Incident states of the ServiceNow incident model: 1 New, 2 In Progress, 3 On Hold, 6 Resolved, 7 Closed, 8 Canceled. */
+const INCIDENT_STATES: Readonly<Record<string, IncidentStatus>> = {
+  '1': 'TRIGGERED',
+  '2': 'ACKNOWLEDGED',
+  '3': 'ACKNOWLEDGED',
+  '6': 'RESOLVED',
+  '7': 'RESOLVED',
+  '8': 'RESOLVED',
+};
+/** Priority 1 Critical … 5 Planning. */
+const INCIDENT_SEVERITIES: Readonly<Record<string, IncidentSeverity>> = { '1': 'SEV1', '2': 'SEV2', '3': 'SEV3', '4': 'SEV4', '5': 'SEV4' };
+
+/** Converts an `incident` Table API row to an incident (pure); throws SourceDataError for a row that cannot be one. */
+export function convertServicenowIncident(connectorId: string, baseUrl: string, row: unknown): IncidentRecord {
+  const parsed = incidentRow.safeParse(row);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SourceDataError(`not an incident row: ${issue?.path.join('.')} ${issue?.message}`, row);
+  }
+  const r = parsed.data;
+  const key = valueOf(r.number);
+  if (!key) throw new SourceDataError(`incident ${r.sys_id} has no number`, row);
+  const stateValue = valueOf(r.state) ?? '';
+  const status = INCIDENT_STATES[stateValue];
+  if (!status) throw new SourceDataError(`incident ${key} has state ${JSON.stringify(stateValue)}, which is not one of the incident model's`, row);
+  const openedAt = parseServicenowTime(r.opened_at, 'opened_at', row, 'incident');
+  if (!openedAt) throw new SourceDataError(`incident ${key} has no opened_at`, row);
+  const service = displayOf(r.cmdb_ci, r['cmdb_ci.name']);
+  return {
+    id: recordId(connectorId, 'incident', key),
+    key,
+    source: 'servicenow',
+    title: valueOf(r.short_description) ?? key,
+    severity: INCIDENT_SEVERITIES[valueOf(r.priority) ?? ''] ?? 'SEV3',
+    status,
+    openedAt,
+    resolvedAt: status === 'RESOLVED' ? parseServicenowTime(r.resolved_at, 'resolved_at', row, 'incident') : null,
+    services: service ? [service] : [],
+    url: `${baseUrl}/nav_to.do?uri=incident.do?sys_id=${r.sys_id}`,
+    origin: { connector: connectorId, entity: 'incident', sourceId: r.sys_id, originalStatus: stateValue },
+  };
+}
+
+const changeRequestStream = (config: ServicenowConfig): TableStream => ({
+  table: 'change_request',
+  fields: POLLED_FIELDS,
+  query: config.query,
+  convert(row, into) {
+    const { change, approval } = convertChangeRequest(config.id, row, config.stateMap);
+    into.changes.push(change);
+    if (approval) into.approvals.push(approval);
+  },
+});
+
+const incidentStream = (config: ServicenowConfig): TableStream => ({
+  table: 'incident',
+  fields: INCIDENT_FIELDS,
+  query: config.incidentQuery,
+  convert(row, into) {
+    into.incidents.push(convertServicenowIncident(config.id, config.baseUrl, row));
+  },
+});
+
 /** The HTTP status an `io.http` failure carries, as a property or in its message. */
 
 async function checkServicenow(config: ServicenowConfig, io: SourceIO): Promise<string | null> {
@@ -353,10 +461,20 @@ export const servicenow: ConnectorKind<ServicenowConfig> = {
   config: servicenowConfig,
   secrets: ['username', 'password'],
   check: checkServicenow,
-  streams: [{ name: 'change_request', read: readChangeRequests }],
+  streams: [
+    { name: 'change_request', read: (config, cursor, io) => readTable(config, cursor, io, changeRequestStream(config)) },
+    {
+      name: 'incident',
+      // Off unless configured: the page is empty and the source is not asked.
+      read: (config, cursor, io) =>
+        config.incidents ? readTable(config, cursor, io, incidentStream(config)) : Promise.resolve({ records: records({}), cursor, more: false }),
+    },
+  ],
   replay(config, stream, payload) {
-    if (stream !== 'change_request') throw new Error(`servicenow has no stream ${JSON.stringify(stream)}`);
-    const { change, approval } = convertChangeRequest(config.id, payload, config.stateMap);
-    return records({ changes: [change], approvals: approval ? [approval] : [] });
+    const out = records({});
+    if (stream === 'change_request') changeRequestStream(config).convert(payload, out);
+    else if (stream === 'incident') incidentStream(config).convert(payload, out);
+    else throw new Error(`servicenow has no stream ${JSON.stringify(stream)}`);
+    return out;
   },
 };
