@@ -104,6 +104,24 @@ const fileSchema = z
         }),
       )
       .default([]),
+    /** Multi-window burn-rate alerts of every SLO (the SRE workbook's pairs when omitted). */
+    slo: z
+      .object({
+        burnAlerts: z
+          .array(
+            z.object({
+              name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only'),
+              severity: z.enum(['page', 'ticket']),
+              long: duration,
+              short: duration,
+              factor: z.number().positive(),
+            }),
+          )
+          .min(1)
+          .refine((rules) => rules.every((r) => r.short < r.long), "each alert's short window must be shorter than its long one")
+          .optional(),
+      })
+      .default({}),
     verification: z
       .object({
         /** How often active deployments are evaluated against their success criteria. */

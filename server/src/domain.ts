@@ -17,6 +17,7 @@ import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry
 import { DEFAULT_POLICY, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
 import { Notifier, type NotificationChannel } from './modules/notifications/notifier.js';
 import { SloService } from './modules/slo/slo.service.js';
+import { DEFAULT_BURN_RULES, type BurnAlertRule } from './modules/slo/burn-rate.js';
 import { SpikeDetector } from './modules/incidents/spike-detector.js';
 import { SyntheticsService, type SyntheticCheck } from './modules/synthetics/synthetics.service.js';
 import { DEFAULT_STABILIZATION, StabilizationService, type StabilizationPolicy } from './modules/stabilization/stabilization.service.js';
@@ -58,6 +59,8 @@ export interface DomainOptions {
   stabilization?: StabilizationPolicy;
   /** Synthetic HTTP checks run after deployments. */
   synthetics?: SyntheticCheck[];
+  /** Burn-rate alert rules of the SLOs; the workbook's when omitted. */
+  burnAlerts?: readonly BurnAlertRule[];
   /** Where release events are sent. */
   notifications?: NotificationChannel[];
   /** How deployments are verified; the defaults when omitted. */
@@ -70,7 +73,7 @@ export interface DomainOptions {
 export function createDomain(
   db: DataSource,
   pubsub: PubSub,
-  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, notifications, stabilization, synthetics, log }: DomainOptions,
+  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, notifications, stabilization, synthetics, burnAlerts, log }: DomainOptions,
 ): Domain {
   const writes = new WritePath(db, afterCommit);
   const commits = new CommitLedger(db, writes);
@@ -97,7 +100,7 @@ export function createDomain(
     ),
     verifier: new Verifier(db, writes, log.child({ module: 'verification' }), verification ?? DEFAULT_POLICY),
     notifier: new Notifier(db, notifications ?? [], log.child({ module: 'notifications' })),
-    slos: new SloService(db, writes, log.child({ module: 'slo' })),
+    slos: new SloService(db, writes, log.child({ module: 'slo' }), burnAlerts ?? DEFAULT_BURN_RULES),
     spikes: new SpikeDetector(db, writes, log.child({ module: 'incidents' })),
     synthetics: new SyntheticsService(db, writes, synthetics ?? [], log.child({ module: 'synthetics' })),
     stabilization: new StabilizationService(db, writes, log.child({ module: 'stabilization' }), stabilization ?? DEFAULT_STABILIZATION),

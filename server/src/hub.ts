@@ -79,6 +79,13 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
       events: c.events ?? DEFAULT_NOTIFIED_EVENTS,
       retry: { ...DEFAULT_RETRY, attempts: 8, ...(c.retry ? { baseMs: c.retry.base, capMs: c.retry.cap, attempts: c.retry.attempts } : {}) },
     })),
+    burnAlerts: config.file.slo.burnAlerts?.map((r) => ({
+      name: r.name,
+      severity: r.severity,
+      longSeconds: r.long / 1000,
+      shortSeconds: r.short / 1000,
+      factor: r.factor,
+    })),
     synthetics: config.file.synthetics.map((c) => ({ ...c, timeoutMs: c.timeout, intervalMs: c.interval })),
     stabilization: {
       durationMs: config.file.stabilization.duration,

@@ -1,4 +1,7 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, gql, gqlOk } from '../src/client.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
@@ -95,5 +98,25 @@ describe('SLOs', () => {
   it('refuses an objective that is not a fraction below 1', async () => {
     const r = await gql(hub.url, `mutation { createSlo(input: { name: "x", serviceId: "a", environmentId: "b", objective: 99.9 }) { id } }`, {}, ADMIN_TOKEN);
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('configured burn-rate alerts', () => {
+  it('uses the alert rules of the config file instead of the workbook pairs', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-slo-'));
+    const file = path.join(dir, 'releasegraph.yaml');
+    fs.writeFileSync(file, 'slo:\n  burnAlerts:\n    - { name: quick, severity: page, long: 10m, short: 1m, factor: 2 }\n');
+    const custom = await startTestHub({ env: { RELEASEGRAPH_CONFIG: file } });
+    try {
+      const q = <T = any>(query: string) => gqlOk<T>(custom.url, query, {}, ADMIN_TOKEN);
+      const s = (await q(`mutation { createService(input: { name: "pay" }) { id } }`)).createService.id;
+      const e = (await q(`mutation { createEnvironment(input: { name: "prod", tier: PROD }) { id } }`)).createEnvironment.id;
+      await q(`mutation { createSlo(input: { name: "pay", serviceId: "${s}", environmentId: "${e}", objective: 0.9 }) { id } }`);
+      const { slos } = await q(`{ slos { status { alerts { name longWindowSeconds shortWindowSeconds factor firing } } } }`);
+      expect(slos[0].status.alerts).toEqual([{ name: 'quick', longWindowSeconds: 600, shortWindowSeconds: 60, factor: 2, firing: false }]);
+    } finally {
+      await custom.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
