@@ -95,6 +95,37 @@ describe('SLOs', () => {
     expect(await hub.db.query(`SELECT count(*)::int AS n FROM release_event WHERE type = 'slo.burn_alert'`)).toEqual([{ n: 3 }]);
   });
 
+  it('measures a KPI SLI from a monitoring source: each sample counts its bad fraction', async () => {
+    const now = Date.now();
+    const service = (await call(`mutation { createService(input: { name: "ledger" }) { id } }`)).createService.id;
+    const env = (await call(`query { environments(first: 10) { edges { node { id name } } } }`)).environments.edges.find(
+      (e: { node: { name: string } }) => e.node.name === 'prod',
+    ).node.id;
+    await call(
+      `mutation($s: ID!, $e: ID!) { createSlo(input: { name: "ledger errors", serviceId: $s, environmentId: $e, objective: 0.99, sli: KPI, kpiMetric: "error_rate" }) { id } }`,
+      {
+        s: service,
+        e: env,
+      },
+    );
+    // A Prometheus error rate of 2 % every minute for the last hour (as the Prometheus connector stores it).
+    await hub.db.query(
+      `INSERT INTO kpi_sample (metric, service, environment, version, at, value, connector_id)
+       SELECT 'error_rate', 'ledger', 'prod', '3.0.0', $1::timestamptz - m * interval '1 minute', 0.02, 'prom' FROM generate_series(0, 59) m`,
+      [new Date(now - 30_000)],
+    );
+    const { slos } = await call(`{ slos { name status { budgetRemaining badEvents goodEvents alerts { name longBurnRate shortBurnRate firing } } } }`);
+    const status = slos.find((s: { name: string }) => s.name === 'ledger errors').status;
+    // 2 % against an allowance of 1 %: burning at 2×, the budget overspent by 100 %.
+    expect(status.budgetRemaining).toBeCloseTo(-1, 6);
+    expect(status.badEvents).toBeCloseTo(1.2, 6);
+    expect(status.goodEvents).toBeCloseTo(58.8, 6);
+    const fast = status.alerts.find((a: { name: string }) => a.name === 'fast');
+    expect(fast).toMatchObject({ firing: false });
+    expect(fast.longBurnRate).toBeCloseTo(2, 6);
+    expect(status.alerts.find((a: { name: string }) => a.name === 'slow')).toMatchObject({ firing: true });
+  });
+
   it('refuses an objective that is not a fraction below 1', async () => {
     const r = await gql(hub.url, `mutation { createSlo(input: { name: "x", serviceId: "a", environmentId: "b", objective: 99.9 }) { id } }`, {}, ADMIN_TOKEN);
     expect(codeOf(r)).toBe('BAD_USER_INPUT');

@@ -7,6 +7,7 @@ import { Notifications20261126081658 } from './20261126081658-notifications.js';
 import { Slos20261126081950 } from './20261126081950-slos.js';
 import { Stabilization20261126082159 } from './20261126082159-stabilization.js';
 import { Synthetics20261126082345 } from './20261126082345-synthetics.js';
+import { SloKpi20261126083950 } from './20261126083950-slo-kpi.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   Slos20261126081950,
   Stabilization20261126082159,
   Synthetics20261126082345,
+  SloKpi20261126083950,
 ];

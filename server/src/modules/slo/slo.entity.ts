@@ -11,6 +11,8 @@ export enum SliKind {
   AVAILABILITY = 'AVAILABILITY',
   /** Good = requests faster than latencyThresholdMs. */
   LATENCY = 'LATENCY',
+  /** A monitoring KPI that is a bad fraction (e.g. Prometheus `error_rate`): each sample weighs the same. */
+  KPI = 'KPI',
 }
 registerEnumType(SliKind, { name: 'SliKind' });
 
@@ -59,6 +61,10 @@ export class Slo extends GraphRow {
   @Field(() => Float, { nullable: true })
   @Column({ type: 'double precision', nullable: true })
   latencyThresholdMs!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'KPI SLIs: the KPI (a bad fraction from 0 to 1) a monitoring connector reports.' })
+  @Column({ type: 'text', nullable: true })
+  kpiMetric!: string | null;
 
   /** The burn-rate alerts firing at the last evaluation (to announce a change once). */
   @Column({ type: 'text', array: true, default: () => "'{}'" })

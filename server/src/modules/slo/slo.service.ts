@@ -23,8 +23,13 @@ const createSchema = z
     windowDays: z.number().int().min(1).max(90).default(30),
     sli: z.enum(SliKind).default(SliKind.AVAILABILITY),
     latencyThresholdMs: z.number().positive().nullish(),
+    kpiMetric: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _')
+      .nullish(),
   })
-  .refine((s) => s.sli !== SliKind.LATENCY || s.latencyThresholdMs, { path: ['latencyThresholdMs'], message: 'a LATENCY SLI needs latencyThresholdMs' });
+  .refine((s) => s.sli !== SliKind.LATENCY || s.latencyThresholdMs, { path: ['latencyThresholdMs'], message: 'a LATENCY SLI needs latencyThresholdMs' })
+  .refine((s) => s.sli !== SliKind.KPI || s.kpiMetric, { path: ['kpiMetric'], message: 'a KPI SLI needs kpiMetric' });
 
 /**
  * SLOs per service and environment: the error budget left, multi-window burn-rate alerts (each
@@ -48,7 +53,14 @@ export class SloService {
     const input = parseInput(createSchema, raw, 'input');
     return this.writes.run(actor, async (tx) => {
       const id = `rg:slo:${crypto.randomUUID()}`;
-      await tx.manager.insert(Slo, { id, ...input, latencyThresholdMs: input.latencyThresholdMs ?? null, firing: [], originConnector: 'api' });
+      await tx.manager.insert(Slo, {
+        id,
+        ...input,
+        latencyThresholdMs: input.latencyThresholdMs ?? null,
+        kpiMetric: input.kpiMetric ?? null,
+        firing: [],
+        originConnector: 'api',
+      });
       const saved = await tx.manager.findOneByOrFail(Slo, { id });
       tx.record({ type: 'slo.created', subjectType: 'Slo', subjectId: id, payload: saved });
       return saved;
@@ -59,8 +71,21 @@ export class SloService {
     return this.db.getRepository(Slo).find({ order: { createdAt: 'ASC' } });
   }
 
-  /** Good and bad requests of the SLO's service in its environment, all versions, since `from` (minute resolution). */
+  /**
+   * Good and bad events of the SLO's service in its environment (all versions, or one), from `from`
+   * to `to`: requests from the rollups (minute resolution), or for a KPI SLI its samples, each
+   * counting its bad fraction.
+   */
   private async counts(slo: Slo, from: Date, to: Date, version?: string): Promise<Counts> {
+    if (slo.sli === SliKind.KPI) {
+      const [row] = (await this.db.query(
+        `SELECT coalesce(sum(least(greatest(k.value, 0), 1)), 0)::float8 AS bad, count(*)::int AS total
+           FROM kpi_sample k JOIN service s ON s.name = k.service JOIN environment e ON e.name = k.environment
+          WHERE s.id = $1 AND e.id = $2 AND k.metric = $3 AND k.at >= $4 AND k.at < $5 ${version ? 'AND k.version = $6' : ''}`,
+        [slo.serviceId, slo.environmentId, slo.kpiMetric, from, to, ...(version ? [version] : [])],
+      )) as Array<{ bad: number; total: number }>;
+      return { bad: Number(row?.bad ?? 0), total: Number(row?.total ?? 0) };
+    }
     const badExpr = slo.sli === SliKind.LATENCY ? `sum(spans) FILTER (WHERE bucket > ${latencyBucket(slo.latencyThresholdMs!)})` : 'sum(errors)';
     const [row] = (await this.db.query(
       `SELECT coalesce(${badExpr}, 0)::bigint AS bad, coalesce(sum(spans), 0)::bigint AS total

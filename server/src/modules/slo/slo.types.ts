@@ -23,6 +23,9 @@ export class CreateSloInput {
 
   @Field(() => Float, { nullable: true, description: 'LATENCY SLIs: requests slower than this are bad.' })
   latencyThresholdMs?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'KPI SLIs: the KPI, a bad fraction (e.g. a Prometheus error_rate).' })
+  kpiMetric?: string | null;
 }
 
 @ObjectType({ description: 'A multi-window burn-rate alert of an SLO and where it stands.' })
@@ -60,10 +63,10 @@ export class SloStatus {
   @Field(() => Float, { nullable: true, description: 'Fraction of the error budget left over the SLO window (negative once overspent).' })
   budgetRemaining!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Float, { description: 'Good requests (KPI SLIs: samples, each weighted by its good fraction).' })
   goodEvents!: number;
 
-  @Field(() => Int)
+  @Field(() => Float)
   badEvents!: number;
 
   @Field(() => [BurnAlert])
@@ -81,6 +84,6 @@ export class ReleaseBudgetUse {
   @Field(() => Float, { nullable: true, description: "Fraction of the SLO window's budget." })
   consumed!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Float)
   badEvents!: number;
 }
