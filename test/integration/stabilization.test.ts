@@ -188,7 +188,7 @@ describe('incidents during stabilization', () => {
       expect.objectContaining({
         level: 1,
         paged: 'unassigned',
-        reason: expect.stringMatching(/^suspected in incident RG-ledger-2.0.0-prod \(Error spike on ledger 2.0.0/),
+        reason: expect.stringMatching(/^suspected in incident RG-ledger-2\.0\.0-prod-\d{8}T\d{6} \(Error spike on ledger 2\.0\.0/),
       }),
     ]);
   });

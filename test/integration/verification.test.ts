@@ -68,8 +68,15 @@ async function traffic(service: string, version: string, environment: string, re
   expect(res.status).toBe(200);
 }
 
-async function deploy(service: string, environment: string, version: string, releaseId: string | null = null, startedAt = new Date(Date.now() - 60_000)) {
-  const input = { serviceId: ids[service], environmentId: ids[environment], version, status: 'IN_PROGRESS', startedAt, releaseId };
+async function deploy(
+  service: string,
+  environment: string,
+  version: string,
+  releaseId: string | null = null,
+  startedAt = new Date(Date.now() - 60_000),
+  status = 'IN_PROGRESS',
+) {
+  const input = { serviceId: ids[service], environmentId: ids[environment], version, status, startedAt, releaseId };
   return (await call(`mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id } }`, { i: input })).createDeployment.id as string;
 }
 
@@ -133,7 +140,7 @@ describe('success criteria and rollback decisions', () => {
       `mutation($s: ID!) { createSuccessCriterion(input: { metric: "latency_p95", comparator: LTE, threshold: 1.5, windowSeconds: 300, minSamples: 50, relativeToPrevious: true, serviceId: $s, environmentTier: STAGING }) { id } }`,
       { s: ids.catalog },
     );
-    await deploy('catalog', 'staging', '1.0.0', null, new Date(Date.now() - 120_000));
+    await deploy('catalog', 'staging', '1.0.0', null, new Date(Date.now() - 120_000), 'SUCCEEDED');
     const canary = await deploy('catalog', 'staging', '2.0.0');
     await traffic('catalog', '1.0.0', 'staging', 100, 0, 100);
     await traffic('catalog', '2.0.0', 'staging', 100, 0, 400);

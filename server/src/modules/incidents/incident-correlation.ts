@@ -70,9 +70,12 @@ export class IncidentCorrelator {
     // from the error-span index and the error traces of the window (never a scan of all spans).
     const candidates = (await this.db.query(
       `WITH candidate AS (
-         SELECT d.id, d.release_id, s.name AS service, e.name AS environment, d.version, coalesce(d.started_at, d.created_at) AS started_at
+         -- One candidate per service version: a redeployed version's evidence is not split between its deployments.
+         SELECT DISTINCT ON (s.name, d.version, e.name) d.id, d.release_id, s.name AS service, e.name AS environment, d.version,
+                coalesce(d.started_at, d.created_at) AS started_at
            FROM deployment d JOIN service s ON s.id = d.service_id JOIN environment e ON e.id = d.environment_id
           WHERE coalesce(d.started_at, d.created_at) BETWEEN $1 AND $2 AND d.status <> 'CANCELLED'
+          ORDER BY s.name, d.version, e.name, coalesce(d.started_at, d.created_at)
        ), failing AS MATERIALIZED (
          -- Failing traces of the window per service version: error traces first (indexed by time), then their spans by trace id.
          SELECT sp.service, sp.version, sp.environment, count(DISTINCT sp.trace_id)::int AS traces

@@ -7,6 +7,7 @@ import type { WritePath } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
 
 const DETECTOR: Actor = { id: 'connector:releasegraph', name: 'releasegraph', role: Role.INTEGRATION };
+const SPIKE_LOCK = 0x5247_4931; // "RGI1"
 
 /** When a version's error rate is a spike: its last minutes against the service's last hour before them. */
 export interface SpikePolicy {
@@ -35,9 +36,10 @@ interface Rates {
 const percent = (v: number) => `${Math.round(v * 1000) / 10} %`;
 
 /**
- * Releasegraph's own incidents: an error-span spike on a service version beyond the service's
- * recent baseline opens an incident (one per version, with a sample of failing trace ids for the
- * correlation); it resolves once the version's error rate is back under twice the baseline.
+ * Releasegraph's own incidents: an error-span spike on a service version beyond its service's
+ * other versions over the hour before opens an incident (one per episode, with a sample of
+ * failing trace ids for the correlation); it resolves once the version's error rate is back under
+ * twice the baseline, or the version has no traffic any more.
  */
 export class SpikeDetector {
   constructor(
@@ -47,41 +49,77 @@ export class SpikeDetector {
     private readonly policy: SpikePolicy = DEFAULT_SPIKES,
   ) {}
 
+  /** One round at `now` (one instance at a time: another's round is skipped). */
   async tick(now: Date = new Date()): Promise<void> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const [lock] = (await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [SPIKE_LOCK])) as Array<{ ok: boolean }>;
+      if (!lock?.ok) return;
+      try {
+        await this.round(now);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [SPIKE_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async round(now: Date): Promise<void> {
     const recentFrom = new Date(now.getTime() - this.policy.recentMs);
     const baselineFrom = new Date(recentFrom.getTime() - this.policy.baselineMs);
+    // A version's recent rate against its service's other versions over the hour before (the spiking
+    // version itself would drag the baseline up and resolve its own incident).
     const rows = (await this.db.query(
       `WITH recent AS (
          SELECT service, version, environment, sum(spans)::int AS spans, sum(errors)::int AS errors
            FROM span_rollup WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute <= $2 GROUP BY 1, 2, 3
-       ), baseline AS (
-         SELECT service, environment, sum(spans)::int AS spans, sum(errors)::int AS errors
-           FROM span_rollup WHERE minute >= $3 AND minute < date_trunc('minute', $1::timestamptz) GROUP BY 1, 2
+       ), before AS (
+         SELECT service, version, environment, sum(spans)::int AS spans, sum(errors)::int AS errors
+           FROM span_rollup WHERE minute >= $3 AND minute < date_trunc('minute', $1::timestamptz) GROUP BY 1, 2, 3
        )
        SELECT r.service, r.version, r.environment, r.spans AS recent_spans, r.errors AS recent_errors,
-              coalesce(b.spans, 0) AS baseline_spans, coalesce(b.errors, 0) AS baseline_errors
-         FROM recent r LEFT JOIN baseline b ON b.service = r.service AND b.environment = r.environment`,
+              coalesce(sum(b.spans), 0)::int AS baseline_spans, coalesce(sum(b.errors), 0)::int AS baseline_errors
+         FROM recent r LEFT JOIN before b ON b.service = r.service AND b.environment = r.environment AND b.version <> r.version
+        GROUP BY 1, 2, 3, 4, 5`,
       [recentFrom, now, baselineFrom],
     )) as Rates[];
+    const open = new Map(
+      (
+        (await this.db.query(
+          `SELECT id, origin_id FROM incident WHERE origin_connector = 'releasegraph' AND origin_entity = 'error_spike' AND status <> 'RESOLVED'`,
+        )) as Array<{
+          id: string;
+          origin_id: string;
+        }>
+      ).map((i) => [i.origin_id, i.id]),
+    );
+    const seen = new Set<string>();
     for (const r of rows) {
+      const scope = `${r.service}@${r.version}@${r.environment}`;
+      seen.add(scope);
       const rate = r.recent_spans ? r.recent_errors / r.recent_spans : 0;
       const baseline = r.baseline_spans ? r.baseline_errors / r.baseline_spans : 0;
-      const id = `releasegraph:incident:${r.service}@${r.version}@${r.environment}`;
-      const [open] = (await this.db.query(`SELECT status FROM incident WHERE id = $1 AND status <> 'RESOLVED'`, [id])) as Array<{ status: string }>;
+      const incidentId = open.get(scope);
       const spiking = r.recent_errors >= this.policy.minErrors && rate >= baseline * this.policy.factor && rate - baseline >= this.policy.minIncrease;
-      if (spiking && !open) await this.open(r, id, rate, baseline, recentFrom, now);
-      else if (!spiking && open && rate < baseline * 2 + 0.001) await this.resolve(r, id, now);
+      if (spiking && !incidentId) await this.open(r, scope, rate, baseline, recentFrom, now);
+      else if (!spiking && incidentId && rate < baseline * 2 + 0.001) await this.resolve(incidentId, now);
     }
+    // A version without traffic any more (rolled back, scaled away) fails no one.
+    for (const [scope, incidentId] of open) if (!seen.has(scope)) await this.resolve(incidentId, now);
   }
 
-  private async open(r: Rates, id: string, rate: number, baseline: number, from: Date, now: Date): Promise<void> {
+  /** A new incident for this episode of the version's errors (a later spike of the same version is another incident). */
+  private async open(r: Rates, scope: string, rate: number, baseline: number, from: Date, now: Date): Promise<void> {
+    const episode = now.toISOString().replace(/[-:.]/g, '').slice(0, 15);
     const traces = (await this.db.query(
       `SELECT DISTINCT trace_id FROM span WHERE is_error AND service = $1 AND version = $2 AND environment = $3 AND start_time >= $4 LIMIT 10`,
       [r.service, r.version, r.environment, from],
     )) as Array<{ trace_id: string }>;
     const incident: IncidentRecord = {
-      id,
-      key: `RG-${r.service}-${r.version}-${r.environment}`.slice(0, 120),
+      id: `releasegraph:incident:${scope}@${episode}`,
+      key: `RG-${r.service}-${r.version}-${r.environment}-${episode}`.slice(0, 200),
       source: 'releasegraph',
       title: `Error spike on ${r.service} ${r.version} in ${r.environment}: ${percent(rate)} of requests fail (baseline ${percent(baseline)})`,
       severity: rate >= 0.25 ? 'SEV1' : 'SEV2',
@@ -91,13 +129,13 @@ export class SpikeDetector {
       services: [r.service],
       url: null,
       traceIds: traces.map((t) => t.trace_id),
-      origin: { connector: 'releasegraph', entity: 'error_spike', sourceId: `${r.service}@${r.version}@${r.environment}`, originalStatus: 'triggered' },
+      origin: { connector: 'releasegraph', entity: 'error_spike', sourceId: scope, originalStatus: 'triggered' },
     };
     await this.writes.run(DETECTOR, (tx) => new RecordWriter(tx, 'releasegraph').write(records({ incidents: [incident] })));
     this.log.warn({ service: r.service, version: r.version, environment: r.environment, rate, baseline }, 'error spike: incident opened');
   }
 
-  private async resolve(r: Rates, id: string, now: Date): Promise<void> {
+  private async resolve(id: string, now: Date): Promise<void> {
     await this.writes.run(DETECTOR, async (tx) => {
       const [row] = (await tx.manager.query(
         `UPDATE incident SET status = 'RESOLVED', resolved_at = $2, updated_at = now() WHERE id = $1 AND status <> 'RESOLVED' RETURNING id`,

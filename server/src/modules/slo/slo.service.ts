@@ -13,6 +13,7 @@ import { SliKind, Slo } from './slo.entity.js';
 import type { BurnAlert, CreateSloInput, ReleaseBudgetUse, SloStatus } from './slo.types.js';
 
 const EVALUATOR: Actor = { id: 'slo-evaluator', name: 'slo-evaluator', role: Role.INTEGRATION };
+const SLO_LOCK = 0x5247_4f31; // "RGO1"
 
 const createSchema = z
   .object({
@@ -137,8 +138,24 @@ export class SloService {
     return rows.map((r) => r.id).sort();
   }
 
-  /** Evaluates every SLO's alerts; an alert that starts or stops firing is a release event. */
+  /** Evaluates every SLO's alerts; an alert that starts or stops firing is a release event. One instance at a time. */
   async evaluate(now: Date = new Date()): Promise<void> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const [lock] = (await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [SLO_LOCK])) as Array<{ ok: boolean }>;
+      if (!lock?.ok) return;
+      try {
+        await this.round(now);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [SLO_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async round(now: Date): Promise<void> {
     for (const slo of await this.list()) {
       const status = await this.statusOf(slo, now);
       const firing = status.alerts.filter((a) => a.firing).map((a) => a.name);
@@ -174,10 +191,17 @@ export class SloService {
     const slos = await this.list();
     const uses: ReleaseBudgetUse[] = [];
     for (const slo of slos) {
-      const mine = deployments.filter((d) => d.service_id === slo.serviceId && d.environment_id === slo.environmentId);
-      if (!mine.length) continue;
+      // One count per version, from its first deployment (a retried deployment of a version is not counted twice).
+      const firstOfVersion = new Map<string, Date>();
+      for (const d of deployments) {
+        if (d.service_id !== slo.serviceId || d.environment_id !== slo.environmentId) continue;
+        const at = new Date(d.started_at);
+        const known = firstOfVersion.get(d.version);
+        if (!known || at < known) firstOfVersion.set(d.version, at);
+      }
+      if (!firstOfVersion.size) continue;
       let bad = 0;
-      for (const d of mine) bad += (await this.counts(slo, new Date(d.started_at), now, d.version)).bad;
+      for (const [version, since] of firstOfVersion) bad += (await this.counts(slo, since, now, version)).bad;
       const window = await this.counts(slo, new Date(now.getTime() - slo.windowDays * 86_400_000), now);
       uses.push({ sloId: slo.id, slo: slo.name, consumed: budgetConsumed(bad, window.total, slo.objective), badEvents: bad });
     }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
@@ -105,12 +105,13 @@ export class StabilizationService {
     await this.db.transaction(async (m) => {
       await m.query(`INSERT INTO notifier_cursor (id, last_event_id) SELECT $1, coalesce(max(id), 0) FROM release_event ON CONFLICT DO NOTHING`, [CURSOR_ID]);
       const [cursor] = (await m.query('SELECT last_event_id FROM notifier_cursor WHERE id = $1 FOR UPDATE', [CURSOR_ID])) as Array<{ last_event_id: string }>;
+      // The end first, then what lies before it: an event committed in between is read next round, not skipped.
+      const [{ max }] = (await m.query('SELECT coalesce(max(id), 0)::text AS max FROM release_event')) as [{ max: string }];
       const events = (await m.query(
         `SELECT id::text AS id, type, release_id, subject_type, subject_id, payload FROM release_event
-          WHERE id > $1 AND type = ANY($2) AND (release_id IS NOT NULL OR type = 'incident.created') ORDER BY id LIMIT 500`,
-        [cursor!.last_event_id, ANOMALIES],
+          WHERE id > $1 AND id <= $3 AND type = ANY($2) AND (release_id IS NOT NULL OR type = 'incident.created') ORDER BY id LIMIT 500`,
+        [cursor!.last_event_id, ANOMALIES, max],
       )) as Array<{ id: string; type: string; release_id: string | null; subject_type: string; subject_id: string; payload: Record<string, unknown> }>;
-      const [{ max }] = (await m.query('SELECT coalesce(max(id), 0)::text AS max FROM release_event')) as [{ max: string }];
       await m.query('UPDATE notifier_cursor SET last_event_id = $2 WHERE id = $1', [CURSOR_ID, events.length === 500 ? events[499]!.id : max]);
       for (const e of events) {
         if (e.type === 'verdict.changed' && e.payload.outcome !== 'FAIL') continue;
@@ -149,7 +150,7 @@ export class StabilizationService {
     await this.writes.run(STEWARD, async (tx) => {
       const window = await tx.manager.findOne(StabilizationWindow, { where: { releaseId }, lock: { mode: 'pessimistic_write' } });
       if (!window || (window.status !== WindowStatus.OPEN && window.status !== WindowStatus.EXTENDED)) return;
-      const open = await tx.manager.findOne(Escalation, { where: { windowId: window.id, serviceId: serviceId ?? undefined, status: EscalationStatus.OPEN } });
+      const open = await tx.manager.findOne(Escalation, { where: { windowId: window.id, serviceId: serviceId ?? IsNull(), status: EscalationStatus.OPEN } });
       if (open) return; // one page per open problem: the owner is already on it
       const owner = serviceId ? ((await tx.manager.findOneBy(StabilizationOwner, { windowId: window.id, serviceId }))?.owner ?? null) : null;
       const first = this.policy.levels[0]!;
@@ -203,44 +204,43 @@ export class StabilizationService {
   /** Windows past their end close STABLE without open problems; with problems they are extended. */
   private async closeWindows(now: Date): Promise<void> {
     const ended = (await this.db.query(
-      `SELECT w.id, w.release_id, r.status AS release_status,
-              (SELECT count(*)::int FROM escalation x WHERE x.window_id = w.id AND x.status <> 'RESOLVED') AS problems,
-              (SELECT count(*)::int FROM rollback_decision d WHERE d.release_id = w.release_id AND d.status = 'RECOMMENDED') AS pending_decisions
-         FROM stabilization_window w JOIN release r ON r.id = w.release_id
+      `SELECT w.id FROM stabilization_window w JOIN release r ON r.id = w.release_id
         WHERE w.status IN ('OPEN', 'EXTENDED') AND (w.ends_at <= $1 OR r.status = 'ROLLED_BACK')`,
       [now],
-    )) as Array<{ id: string; release_id: string; release_status: string; problems: number; pending_decisions: number }>;
-    for (const w of ended) {
+    )) as Array<{ id: string }>;
+    for (const { id } of ended) {
       await this.writes.run(STEWARD, async (tx) => {
-        if (w.release_status === 'ROLLED_BACK') {
-          await tx.manager.update(StabilizationWindow, { id: w.id }, { status: WindowStatus.ROLLED_BACK });
-          tx.record({
-            type: 'stabilization.closed',
-            subjectType: 'StabilizationWindow',
-            subjectId: w.id,
-            releaseId: w.release_id,
-            payload: { status: 'ROLLED_BACK' },
-          });
-        } else if (w.problems || w.pending_decisions) {
+        // Locked and read again: another instance's round, or a page raised meanwhile, may have changed it.
+        const window = await tx.manager.findOne(StabilizationWindow, { where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!window || (window.status !== WindowStatus.OPEN && window.status !== WindowStatus.EXTENDED)) return;
+        const [facts] = (await tx.manager.query(
+          `SELECT r.status AS release_status,
+                  (SELECT count(*)::int FROM escalation x WHERE x.window_id = $1 AND x.status <> 'RESOLVED') AS problems,
+                  (SELECT count(*)::int FROM rollback_decision d WHERE d.release_id = $2 AND d.status = 'RECOMMENDED') AS pending_decisions
+             FROM release r WHERE r.id = $2`,
+          [id, window.releaseId],
+        )) as Array<{ release_status: string; problems: number; pending_decisions: number }>;
+        if (!facts) return;
+        const releaseId = window.releaseId;
+        if (facts.release_status === 'ROLLED_BACK') {
+          await tx.manager.update(StabilizationWindow, { id }, { status: WindowStatus.ROLLED_BACK });
+          tx.record({ type: 'stabilization.closed', subjectType: 'StabilizationWindow', subjectId: id, releaseId, payload: { status: 'ROLLED_BACK' } });
+        } else if (window.endsAt > now) {
+          return;
+        } else if (facts.problems || facts.pending_decisions) {
           const endsAt = new Date(now.getTime() + this.policy.extensionMs);
-          await tx.manager.update(StabilizationWindow, { id: w.id }, { status: WindowStatus.EXTENDED, endsAt });
+          await tx.manager.update(StabilizationWindow, { id }, { status: WindowStatus.EXTENDED, endsAt });
           tx.record({
             type: 'stabilization.extended',
             subjectType: 'StabilizationWindow',
-            subjectId: w.id,
-            releaseId: w.release_id,
-            payload: { endsAt, openProblems: w.problems, pendingRollbackDecisions: w.pending_decisions },
+            subjectId: id,
+            releaseId,
+            payload: { endsAt, openProblems: facts.problems, pendingRollbackDecisions: facts.pending_decisions },
           });
         } else {
-          await tx.manager.update(StabilizationWindow, { id: w.id }, { status: WindowStatus.STABLE });
-          tx.record({
-            type: 'stabilization.closed',
-            subjectType: 'StabilizationWindow',
-            subjectId: w.id,
-            releaseId: w.release_id,
-            payload: { status: 'STABLE' },
-          });
-          await moveRelease(tx, w.release_id, ['STABILIZING'], 'DONE');
+          await tx.manager.update(StabilizationWindow, { id }, { status: WindowStatus.STABLE });
+          tx.record({ type: 'stabilization.closed', subjectType: 'StabilizationWindow', subjectId: id, releaseId, payload: { status: 'STABLE' } });
+          await moveRelease(tx, releaseId, ['STABILIZING'], 'DONE');
         }
       });
     }

@@ -122,7 +122,8 @@ export class KpiSnapshot {
       buckets.set(r.bucket, b);
     }
     if (!buckets.size) return { value: null, samples: 0 };
-    return rollupObservation(metric, [...buckets.values()], (toMs - fromMs) / 1000);
+    // Rollups count whole minutes: a rate divides by the time they cover.
+    return rollupObservation(metric, [...buckets.values()], (toMs - firstMinute) / 1000);
   }
 }
 

@@ -9,9 +9,10 @@ import type { KpiPoint, KpiReader, KpiScope } from './kpi-reader.js';
 export function kpiUpdates(kpis: KpiReader, metric: string, scope: KpiScope, stepSeconds: number, intervalMs: number): AsyncIterableIterator<KpiPoint> {
   const sent = new Map<number, string>();
   const queue: KpiPoint[] = [];
-  let waiting: ((r: IteratorResult<KpiPoint>) => void) | null = null;
+  let waiting: { resolve: (r: IteratorResult<KpiPoint>) => void; reject: (error: unknown) => void } | null = null;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  let failure: unknown = null;
 
   const look = async () => {
     const now = Date.now();
@@ -23,15 +24,20 @@ export function kpiUpdates(kpis: KpiReader, metric: string, scope: KpiScope, ste
         if (sent.get(point.at.getTime()) === seen) continue;
         sent.set(point.at.getTime(), seen);
         if (waiting) {
-          const resolve = waiting;
+          const { resolve } = waiting;
           waiting = null;
           resolve({ value: point, done: false });
         } else queue.push(point);
       }
       // Forget steps that can no longer change.
       for (const at of sent.keys()) if (at < from.getTime()) sent.delete(at);
-    } finally {
       if (!closed) timer = setTimeout(() => void look(), intervalMs);
+    } catch (error) {
+      // The database failed (or the hub is stopping): the subscriber gets the error, the hub goes on.
+      failure = error;
+      closed = true;
+      waiting?.reject(error);
+      waiting = null;
     }
   };
   void look();
@@ -39,16 +45,17 @@ export function kpiUpdates(kpis: KpiReader, metric: string, scope: KpiScope, ste
   const finish = (): Promise<IteratorResult<KpiPoint>> => {
     closed = true;
     clearTimeout(timer);
-    waiting?.({ value: undefined, done: true });
+    waiting?.resolve({ value: undefined, done: true });
     waiting = null;
     return Promise.resolve({ value: undefined, done: true });
   };
   return {
     next: () => {
-      if (closed) return Promise.resolve({ value: undefined, done: true });
       const point = queue.shift();
       if (point) return Promise.resolve({ value: point, done: false });
-      return new Promise((resolve) => (waiting = resolve));
+      if (failure) return Promise.reject(failure as Error);
+      if (closed) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve, reject) => (waiting = { resolve, reject }));
     },
     return: finish,
     throw: (error: unknown) => finish().then(() => Promise.reject(error as Error)),

@@ -38,7 +38,7 @@ export class VerificationResolver {
     description: 'Live points of a KPI for a chart: the current step at once, then each new or changed step (looked up every intervalSeconds).',
     subscribe: ({ args, context }) => {
       const a = args as { service: string; environment: string; version: string; metric: string; step: number; intervalSeconds: number };
-      if (a.step < 1) throw new BadUserInputError('step', 'must be at least 1 second');
+      if (a.step < 1 || a.step > 86_400) throw new BadUserInputError('step', 'between 1 second and 1 day');
       if (a.intervalSeconds < 1 || a.intervalSeconds > 300) throw new BadUserInputError('intervalSeconds', 'between 1 and 300 seconds');
       const ctx = context as GraphContext;
       return kpiUpdates(

@@ -149,6 +149,7 @@ export class Verifier {
               coalesce(d.started_at, d.created_at) AS started_at,
               (SELECT p.version FROM deployment p
                 WHERE p.service_id = d.service_id AND p.environment_id = d.environment_id AND p.version <> d.version AND p.id <> d.id
+                  AND p.status = 'SUCCEEDED'
                   AND coalesce(p.started_at, p.created_at) < coalesce(d.started_at, d.created_at)
                 ORDER BY coalesce(p.started_at, p.created_at) DESC LIMIT 1) AS previous_version
          FROM deployment d JOIN service s ON s.id = d.service_id JOIN environment e ON e.id = d.environment_id
