@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gqlOk } from '../src/client.js';
+import { codeOf, gql, gqlOk } from '../src/client.js';
 import { changeRequest, FakeServiceNow } from '../src/fake-servicenow.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
@@ -165,5 +165,8 @@ describe('a polled connector whose source fails', () => {
       { key: 'CHG0044003', state: 'SCHEDULED' },
     ]);
     expect(await health('sn-poison')).toMatchObject({ deadLetters: 0 });
+    // A letter is replayed once.
+    const twice = await gql(hub.url, replay, { id }, ADMIN_TOKEN);
+    expect(codeOf(twice)).toBe('CONFLICT');
   });
 });

@@ -224,6 +224,20 @@ describe('OTLP/HTTP status codes', () => {
   });
 });
 
+describe('values PostgreSQL cannot hold', () => {
+  it('stores spans with NUL characters or lone surrogates cleaned, and refuses out-of-range kinds and times, without failing the batch', async () => {
+    const clean = otlpSpan({ name: 'GET /a\u0000b', attributes: [{ key: 'note\u0000', value: { stringValue: 'half \ud800 pair' } }] });
+    const badKind = otlpSpan({ kind: 99_999 });
+    const farFuture = otlpSpan({ startTimeUnixNano: '1e30', endTimeUnixNano: '1e30' });
+    const res = await postTraces(JSON.stringify(tracesBody([clean, badKind, farFuture], 'odd-svc')));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ partialSuccess: { rejectedSpans: 2, errorMessage: expect.stringMatching(/kind or status.code|year 9999/) } });
+    expect(await hub.db.query(`SELECT name, attributes FROM span WHERE service = 'odd-svc'`)).toEqual([
+      { name: 'GET /ab', attributes: { note: 'half \ufffd pair' } },
+    ]);
+  });
+});
+
 describe('telemetry retention', () => {
   it('keeps spans of error traces for the retention and drops the others after the grace period', async () => {
     const errorTrace = hex(16);

@@ -5,7 +5,7 @@ import { MalformedOtlpError, logsOf, spansOf, type Decoded } from '../ingest/otl
 import { otlpTypes } from '../ingest/otlp/otlp-proto.js';
 import { decodeSpansProtobuf } from '../ingest/otlp/otlp-span-decoder.js';
 import type { Logger } from '../logger.js';
-import type { TelemetryStore } from '../modules/telemetry/telemetry.service.js';
+import { TelemetryDataError, type TelemetryStore } from '../modules/telemetry/telemetry.service.js';
 
 const JSON_TYPE = 'application/json';
 const PROTOBUF_TYPE = 'application/x-protobuf';
@@ -119,6 +119,7 @@ function mount<T>(router: express.Router, log: Logger, maxBytes: number, signal:
       try {
         await signal.store(decoded.rows);
       } catch (err) {
+        if (err instanceof TelemetryDataError) return failure(res, encoding, 400, RPC.invalidArgument, err.message);
         log.error({ err, path: signal.path }, 'OTLP batch could not be stored');
         res.setHeader('Retry-After', '5');
         return failure(res, encoding, 503, RPC.unavailable, 'the hub cannot store telemetry right now; retry later');

@@ -99,14 +99,12 @@ export class RecordWriter {
     const known = this.services.get(name);
     if (known) return known;
     const id = `${this.connectorId}:service:${name}`;
-    await this.m.query('INSERT INTO service (id, name, origin_connector, origin_entity, origin_id) VALUES ($1, $2, $3, $4, $2) ON CONFLICT DO NOTHING', [
-      id,
-      name,
-      this.connectorId,
-      'service',
-    ]);
+    const inserted = (await this.m.query(
+      'INSERT INTO service (id, name, origin_connector, origin_entity, origin_id) VALUES ($1, $2, $3, $4, $2) ON CONFLICT DO NOTHING RETURNING id',
+      [id, name, this.connectorId, 'service'],
+    )) as unknown[];
+    if (inserted.length) this.tx.record({ type: 'service.created', subjectType: 'Service', subjectId: id, payload: { id, name } });
     const [row] = (await this.m.query('SELECT id FROM service WHERE name = $1', [name])) as Array<{ id: string }>;
-    if (row!.id === id) this.tx.record({ type: 'service.created', subjectType: 'Service', subjectId: id, payload: { id, name } });
     this.services.set(name, row!.id);
     return row!.id;
   }
@@ -116,12 +114,12 @@ export class RecordWriter {
     if (known) return known;
     const id = `${this.connectorId}:environment:${name}`;
     const tier = tierOf(name);
-    await this.m.query(
-      'INSERT INTO environment (id, name, tier, origin_connector, origin_entity, origin_id) VALUES ($1, $2, $3, $4, $5, $2) ON CONFLICT DO NOTHING',
+    const inserted = (await this.m.query(
+      'INSERT INTO environment (id, name, tier, origin_connector, origin_entity, origin_id) VALUES ($1, $2, $3, $4, $5, $2) ON CONFLICT DO NOTHING RETURNING id',
       [id, name, tier, this.connectorId, 'environment'],
-    );
+    )) as unknown[];
+    if (inserted.length) this.tx.record({ type: 'environment.created', subjectType: 'Environment', subjectId: id, payload: { id, name, tier } });
     const [row] = (await this.m.query('SELECT id FROM environment WHERE name = $1', [name])) as Array<{ id: string }>;
-    if (row!.id === id) this.tx.record({ type: 'environment.created', subjectType: 'Environment', subjectId: id, payload: { id, name, tier } });
     this.environments.set(name, row!.id);
     return row!.id;
   }
@@ -234,7 +232,11 @@ export class RecordWriter {
 
   private async pipelineRun(r: PipelineRunRecord): Promise<void> {
     const id = await this.idByNaturalKey(PipelineRun, r.id, { provider: r.provider, externalId: r.externalId });
-    const existing = await this.m.findOne(PipelineRun, { where: { id }, select: { id: true, status: true, startedAt: true } });
+    const existing = await this.m.findOne(PipelineRun, {
+      where: { id },
+      select: { id: true, status: true, startedAt: true },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (existing && isStale(PIPELINE_RANK[existing.status], PIPELINE_RANK[r.status as PipelineStatus], existing.startedAt, r.startedAt)) return;
     const releaseId = await this.releaseOfRun(r);
     const gates: QualityGate[] = r.gates.map((g) => ({ name: g.name, kind: g.kind as GateKind, status: g.status as GateStatus }));
@@ -284,7 +286,11 @@ export class RecordWriter {
   }
 
   private async deployment(r: DeploymentRecord): Promise<void> {
-    const existing = await this.m.findOne(Deployment, { where: { id: r.id }, select: { id: true, status: true, startedAt: true } });
+    const existing = await this.m.findOne(Deployment, {
+      where: { id: r.id },
+      select: { id: true, status: true, startedAt: true, finishedAt: true },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (existing && isStale(DEPLOYMENT_RANK[existing.status], DEPLOYMENT_RANK[r.status as DeploymentStatus], existing.startedAt, r.startedAt)) return;
     const releaseId = (await this.releaseId(r.releaseVersion)) ?? (r.releaseVersion ? null : await this.releaseId(r.version));
     // Sources' clocks disagree: a finish reported a little before the start it follows is the start.
@@ -302,6 +308,8 @@ export class RecordWriter {
         status: r.status as DeploymentStatus,
         sourceStatus: r.origin.originalStatus ?? null,
         ...known({ startedAt: r.startedAt, finishedAt, deployer: r.deployer }),
+        // A new attempt (started after the last one finished) is not finished until it says so.
+        ...(!finishedAt && r.startedAt && existing?.finishedAt && r.startedAt > existing.finishedAt ? { finishedAt: null } : {}),
         ...(artifact ? { artifactId: artifact.id } : {}),
         ...(releaseId ? { releaseId } : {}),
         ...originOf(r.origin),
@@ -358,7 +366,11 @@ export class RecordWriter {
   }
 
   /** KPI points in one statement; a re-read range overwrites its points. */
-  private async kpiSamples(samples: KpiSampleRecord[]): Promise<void> {
+  private async kpiSamples(all: KpiSampleRecord[]): Promise<void> {
+    // Two series of a page can land on one point (labels mapped alike): the last one stands.
+    const byKey = new Map<string, KpiSampleRecord>();
+    for (const s of all) byKey.set(`${s.metric}\u0000${s.service}\u0000${s.environment ?? ''}\u0000${s.version ?? ''}\u0000${s.at.getTime()}`, s);
+    const samples = [...byKey.values()];
     await this.m.query(
       `INSERT INTO kpi_sample (metric, service, environment, version, at, value, connector_id)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::float8[], $7::text[])

@@ -6,6 +6,7 @@ import {
   idHex,
   refuse,
   spanInput,
+  storableText,
   type Decoded,
   type SpanFields,
   type SpanInput,
@@ -63,7 +64,7 @@ function anyValueJson(r: ProtoReader): string {
     const tag = r.uint32();
     const field = tag >>> 3;
     const wire = tag & 7;
-    if (field === 1 && wire === WIRE.len) json = JSON.stringify(r.string());
+    if (field === 1 && wire === WIRE.len) json = JSON.stringify(storableText(r.string()));
     else if (field === 2 && wire === WIRE.varint) json = r.bool() ? 'true' : 'false';
     else if (field === 3 && wire === WIRE.varint) {
       const v = r.int64();
@@ -110,7 +111,7 @@ function keyValueJson(r: ProtoReader, members: string[], plain: Record<string, u
     const tag = r.uint32();
     const field = tag >>> 3;
     const wire = tag & 7;
-    if (field === 1 && wire === WIRE.len) key = r.string();
+    if (field === 1 && wire === WIRE.len) key = storableText(r.string());
     else if (field === 2 && wire === WIRE.len) value = anyValueJson(r);
     else r.skipType(wire);
   }

@@ -57,6 +57,18 @@ export interface Decoded<T> {
 }
 
 const STATUS_ERROR = 2;
+/** Past this, a time is no time (and PostgreSQL's timestamptz ends in 294276). */
+const LATEST_MS = Date.UTC(9999, 11, 31);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** Text PostgreSQL can store: no NUL characters, no lone UTF-16 surrogates. */
+export function storableText(text: string): string {
+  const withoutNul = text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+  return LONE_SURROGATE.test(withoutNul) ? withoutNul.replace(LONE_SURROGATES, '\uFFFD') : withoutNul;
+}
+
+const isSmallInt = (n: number) => Number.isInteger(n) && n >= 0 && n <= 32767;
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -116,9 +128,11 @@ function anyValue(v: unknown): unknown {
     const x = v[key];
     switch (key) {
       case 'stringValue':
+        return typeof x === 'string' ? storableText(x) : x;
       case 'boolValue':
-      case 'doubleValue':
         return x;
+      case 'doubleValue':
+        return typeof x === 'number' && !Number.isFinite(x) ? null : x;
       case 'intValue':
         return int(x);
       case 'bytesValue':
@@ -135,7 +149,7 @@ function anyValue(v: unknown): unknown {
 function attributes(v: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const kv of list(v, 'attributes')) {
-    if (isObj(kv) && typeof kv.key === 'string') out[kv.key] = anyValue(kv.value);
+    if (isObj(kv) && typeof kv.key === 'string') out[storableText(kv.key)] = anyValue(kv.value);
   }
   return out;
 }
@@ -148,7 +162,7 @@ export interface ResourceIdentity {
 
 /** service.name, service.version and deployment.environment.name (or the older deployment.environment) of a resource's attributes. */
 export function identityFromAttributes(attrs: Record<string, unknown>): ResourceIdentity {
-  const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+  const text = (v: unknown) => storableText(typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
   return {
     service: text(attrs['service.name']) || 'unknown_service',
     version: text(attrs['service.version']),
@@ -172,11 +186,13 @@ export interface SpanFields {
   attributesJson: string;
 }
 
-/** Checks a decoded span and makes it a row; throws a RangeError (the span is refused) when it cannot be one. */
+/** Checks a decoded span and makes it a row; throws a RefusedItemError (the span is refused) when it cannot be one. */
 export function spanInput(who: ResourceIdentity, f: SpanFields): SpanInput {
   if (!f.traceId || !f.spanId) throw new RefusedItemError('a span needs a traceId and a spanId');
   if (!(f.startMs > 0) || !(f.endMs >= f.startMs))
     throw new RefusedItemError(`span ${f.spanId}: startTimeUnixNano/endTimeUnixNano are missing or out of order`);
+  if (f.endMs > LATEST_MS) throw new RefusedItemError(`span ${f.spanId}: its times lie after the year 9999`);
+  if (!isSmallInt(f.kind) || !isSmallInt(f.statusCode)) throw new RefusedItemError(`span ${f.spanId}: kind or status.code is not an OTLP enum value`);
   return {
     traceId: f.traceId,
     spanId: f.spanId,
@@ -184,10 +200,10 @@ export function spanInput(who: ResourceIdentity, f: SpanFields): SpanInput {
     service: who.service,
     version: who.version,
     environment: who.environment,
-    name: f.name,
+    name: storableText(f.name),
     kind: f.kind,
     statusCode: f.statusCode,
-    statusMessage: f.statusMessage === '' ? null : f.statusMessage,
+    statusMessage: f.statusMessage === '' ? null : storableText(f.statusMessage),
     startMs: f.startMs,
     durationMs: f.endMs - f.startMs,
     isError: f.statusCode === STATUS_ERROR,
@@ -239,7 +255,7 @@ export function spansOf(request: unknown): Decoded<SpanInput> {
 function bodyText(v: unknown): string | null {
   const value = anyValue(v);
   if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : JSON.stringify(value); // strings were made storable by anyValue
 }
 
 /** Log records of an ExportLogsServiceRequest; records without a trace id are accepted but not kept. */
@@ -257,9 +273,10 @@ export function logsOf(request: unknown): Decoded<LogInput> {
           const spanId = idHex(record.spanId, 8, 'spanId');
           if (!traceId) continue;
           const ms = nanosToMs(record.timeUnixNano) || nanosToMs(record.observedTimeUnixNano);
-          if (!(ms > 0)) throw new RefusedItemError('a log record needs timeUnixNano or observedTimeUnixNano');
+          if (!(ms > 0) || ms > LATEST_MS) throw new RefusedItemError('a log record needs a timeUnixNano or observedTimeUnixNano before the year 9999');
           const body = bodyText(record.body);
           const severityNumber = int(record.severityNumber);
+          if (!isSmallInt(severityNumber)) throw new RefusedItemError(`severityNumber ${severityNumber} is not an OTLP severity`);
           const id = crypto
             .createHash('sha1')
             .update(`${traceId}|${spanId ?? ''}|${ms}|${severityNumber}|${who.service}|${body ?? ''}`)
@@ -271,7 +288,7 @@ export function logsOf(request: unknown): Decoded<LogInput> {
             ...who,
             time: new Date(ms),
             severityNumber,
-            severityText: typeof record.severityText === 'string' && record.severityText !== '' ? record.severityText : null,
+            severityText: typeof record.severityText === 'string' && record.severityText !== '' ? storableText(record.severityText) : null,
             body,
             attributes: attributes(record.attributes),
           });

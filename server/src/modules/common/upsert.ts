@@ -1,5 +1,6 @@
 import type { EntityTarget } from 'typeorm';
 import { ConflictError } from '../../graphql/errors.js';
+import { canonicalJson } from '../../write/canonical-json.js';
 import type { WriteTx } from '../../write/write-path.js';
 import type { GraphRow } from './graph-row.js';
 
@@ -12,7 +13,8 @@ export interface OriginFields {
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-  if (a && b && typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  // jsonb reorders object keys: compare canonical forms.
+  if (a && b && typeof a === 'object' && typeof b === 'object') return canonicalJson(a) === canonicalJson(b);
   return a === b;
 }
 

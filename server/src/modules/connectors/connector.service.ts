@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DomainRecords, RetryPolicy, SourceIO, WebhookRequest } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
-import { NotFoundError } from '../../graphql/errors.js';
+import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { createSourceIO } from '../../ingest/source-io.js';
 import { RecordWriter } from '../../ingest/record-writer.js';
 import type { Logger } from '../../logger.js';
@@ -44,6 +44,8 @@ export interface ConnectorRuntimeOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/** Polls running at once in one instance (each holds a pooled connection for its lock). */
+const MAX_CONCURRENT_POLLS = 3;
 /** Deliveries one processor transaction writes. */
 const WEBHOOK_BATCH = 100;
 /** Pages read per stream in one poll before yielding to the next poll (a backlog drains over several). */
@@ -69,6 +71,11 @@ export class ConnectorService {
   private readonly connectors = new Map<string, Running>();
   private readonly stopping = new AbortController();
   private readonly now: () => Date;
+  /**
+   * A poll holds a connection for its lock while it waits on the source: at most a few at once, so
+   * the pool keeps connections for the writes (and for everything else).
+   */
+  private readonly pollSlots = new Slots(MAX_CONCURRENT_POLLS);
   private processing: Promise<void> | null = null;
   private wakeAgain = false;
   private sweeper?: NodeJS.Timeout;
@@ -112,7 +119,9 @@ export class ConnectorService {
   private schedule(c: Running, delayMs: number): void {
     if (this.stopping.signal.aborted) return;
     c.timer = setTimeout(() => {
-      void this.poll(c.config.id).finally(() => this.schedule(c, c.pollIntervalMs));
+      void this.poll(c.config.id)
+        .catch((err: unknown) => this.log.error({ err, connectorId: c.config.id }, 'connector poll could not run; it is tried again next interval'))
+        .finally(() => this.schedule(c, c.pollIntervalMs));
     }, delayMs);
     c.timer.unref();
   }
@@ -206,7 +215,7 @@ export class ConnectorService {
       const [next] = (await this.db.query(`SELECT connector_id FROM webhook_delivery WHERE status = 'pending' ORDER BY received_at LIMIT 1`)) as Array<{
         connector_id: string;
       }>;
-      if (!next || !(await this.processBatch(next.connector_id))) return;
+      if (!next || this.stopping.signal.aborted || !(await this.processBatch(next.connector_id))) return;
     }
   }
 
@@ -280,7 +289,7 @@ export class ConnectorService {
     const c = this.connectors.get(connectorId);
     if (!c?.kind.streams?.length) return Promise.reject(new NotFoundError('polled connector', connectorId, 'connectorId'));
     // One poll at a time per connector in this instance; a second caller shares the running one.
-    c.polling ??= this.pollStreams(c).finally(() => (c.polling = undefined));
+    c.polling ??= this.pollSlots.run(() => this.pollStreams(c)).finally(() => (c.polling = undefined));
     return c.polling;
   }
 
@@ -315,8 +324,11 @@ export class ConnectorService {
       } catch (error) {
         c.healthy = false;
         result.error = messageOf(error);
-        this.log.warn({ connectorId: id, error: result.error }, 'connector poll failed');
-        await this.markFailure(c, result.error, true);
+        // A poll cut short because the hub stops is no failure of the source.
+        if (!this.stopping.signal.aborted) {
+          this.log.warn({ connectorId: id, error: result.error }, 'connector poll failed');
+          await this.markFailure(c, result.error, true);
+        }
       } finally {
         await runner.query(`SELECT pg_advisory_unlock(hashtext('releasegraph:connector:' || $1))`, [id]);
       }
@@ -374,6 +386,7 @@ export class ConnectorService {
   async replayDeadLetter(actor: Actor, deadLetterId: string): Promise<DeadLetter> {
     const letter = await this.db.getRepository(DeadLetter).findOneBy({ id: deadLetterId });
     if (!letter) throw new NotFoundError('dead letter', deadLetterId, 'id');
+    if (letter.replayedAt) throw new ConflictError(`dead letter ${deadLetterId} was replayed at ${letter.replayedAt.toISOString()}`, 'id');
     const c = this.connectors.get(letter.connectorId);
     if (!c) throw new NotFoundError('configured connector', letter.connectorId);
     let records: DomainRecords;
@@ -385,13 +398,21 @@ export class ConnectorService {
     }
     try {
       await this.writes.run(actor, async (tx) => {
+        // Claimed first: two replays at once write the records once.
+        const [claimed] = (await tx.manager.query(
+          'UPDATE dead_letter SET replay_attempts = replay_attempts + 1, replayed_at = now() WHERE id = $1 AND replayed_at IS NULL RETURNING id',
+          [letter.id],
+        )) as [unknown[], number];
+        if (!claimed.length) throw new ConflictError(`dead letter ${letter.id} was replayed meanwhile`, 'id');
         await new RecordWriter(tx, c.config.id).write(records);
-        await tx.manager.query('UPDATE dead_letter SET replay_attempts = replay_attempts + 1, replayed_at = now() WHERE id = $1', [letter.id]);
         tx.record({ type: 'connector.dead_letter_replayed', subjectType: 'Connector', subjectId: c.config.id, payload: { deadLetterId: letter.id } });
       });
     } catch (error) {
-      if (isTransient(error)) throw error;
-      await this.db.query('UPDATE dead_letter SET replay_attempts = replay_attempts + 1, error = $2 WHERE id = $1', [letter.id, messageOf(error)]);
+      if (isTransient(error) || error instanceof ConflictError) throw error;
+      await this.db.query('UPDATE dead_letter SET replay_attempts = replay_attempts + 1, error = $2 WHERE id = $1', [
+        letter.id,
+        messageOf(this.writes.translate(error)),
+      ]);
     }
     return this.db.getRepository(DeadLetter).findOneByOrFail({ id: letter.id });
   }
@@ -426,19 +447,23 @@ export class ConnectorService {
     });
   }
 
-  private async markSuccess(c: Running, force = false): Promise<void> {
+  /** A success; `fromPoll` closes the poll circuit, a webhook's success leaves an open one as it is. */
+  private async markSuccess(c: Running, fromPoll = false): Promise<void> {
     const now = this.now();
-    if (!force && now.getTime() - c.lastSuccessWrite < SUCCESS_WRITE_INTERVAL_MS) return;
+    if (!fromPoll && now.getTime() - c.lastSuccessWrite < SUCCESS_WRITE_INTERVAL_MS) return;
     c.lastSuccessWrite = now.getTime();
     c.lastFailure = undefined;
-    await this.transition(c, (prev) => ({
-      status: ConnectorStatus.OK,
-      lastSuccessAt: now,
-      lastError: prev?.lastError ?? null,
-      lastErrorAt: prev?.lastErrorAt ?? null,
-      consecutiveFailures: 0,
-      circuitOpenUntil: null,
-    }));
+    await this.transition(c, (prev) => {
+      const circuitOpen = !fromPoll && prev?.status === ConnectorStatus.CIRCUIT_OPEN && prev.circuitOpenUntil !== null && prev.circuitOpenUntil > now;
+      return {
+        status: circuitOpen ? ConnectorStatus.CIRCUIT_OPEN : ConnectorStatus.OK,
+        lastSuccessAt: now,
+        lastError: prev?.lastError ?? null,
+        lastErrorAt: prev?.lastErrorAt ?? null,
+        consecutiveFailures: fromPoll ? 0 : (prev?.consecutiveFailures ?? 0),
+        circuitOpenUntil: circuitOpen ? prev!.circuitOpenUntil : null,
+      };
+    });
   }
 
   /** Records a failure; polls that keep failing open the circuit for the policy's time. */
@@ -450,14 +475,16 @@ export class ConnectorService {
     c.lastSuccessWrite = 0;
     await this.transition(c, (prev) => {
       const failures = (prev?.consecutiveFailures ?? 0) + (countsTowardCircuit ? 1 : 0);
-      const open = countsTowardCircuit && failures >= c.retry.circuitAfter;
+      const opens = countsTowardCircuit && failures >= c.retry.circuitAfter;
+      // A refused webhook says nothing about the polled source: an open circuit stays open.
+      const stillOpen = !countsTowardCircuit && prev?.status === ConnectorStatus.CIRCUIT_OPEN && prev.circuitOpenUntil !== null && prev.circuitOpenUntil > now;
       return {
-        status: open ? ConnectorStatus.CIRCUIT_OPEN : ConnectorStatus.FAILING,
+        status: opens || stillOpen ? ConnectorStatus.CIRCUIT_OPEN : ConnectorStatus.FAILING,
         lastSuccessAt: prev?.lastSuccessAt ?? null,
         lastError: reason,
         lastErrorAt: now,
         consecutiveFailures: failures,
-        circuitOpenUntil: open ? new Date(now.getTime() + c.retry.circuitOpenMs) : null,
+        circuitOpenUntil: opens ? new Date(now.getTime() + c.retry.circuitOpenMs) : stillOpen ? prev!.circuitOpenUntil : null,
       };
     });
   }
@@ -519,4 +546,23 @@ function reviveRecords(stored: Partial<DomainRecords>): DomainRecords {
     );
   }
   return out as unknown as DomainRecords;
+}
+
+/** At most `size` tasks at once; the others wait their turn. */
+class Slots {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
 }

@@ -67,6 +67,11 @@ ON CONFLICT DO NOTHING`;
 
 type Identity = { service: string; version: string; environment: string };
 
+/** A batch PostgreSQL refuses for its values (SQLSTATE class 22): the sender's retry would not help (400, not 503). */
+export class TelemetryDataError extends Error {}
+
+const isDataError = (error: unknown) => /^22/.test(String((error as { code?: unknown }).code ?? ''));
+
 /** Writers working at once: two, so one encodes and commits while the other's COPY runs. */
 const SPAN_WRITERS = 2;
 /** The most spans one group commit writes. */
