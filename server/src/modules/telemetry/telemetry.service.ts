@@ -234,10 +234,17 @@ export class TelemetryStore {
           continue;
         }
       } catch (error) {
-        for (const g of group) g.reject(error);
-        continue;
+        if (!isDataError(error)) {
+          for (const g of group) g.reject(error);
+          continue;
+        }
+        // PostgreSQL refused a value: write the batches one by one; only the one it came from fails.
       }
-      for (const g of group) await this.insertSpansCarefully(g.spans).then(g.resolve, g.reject);
+      for (const g of group) {
+        await this.insertSpansCarefully(g.spans).then(g.resolve, (error: unknown) =>
+          g.reject(isDataError(error) ? new TelemetryDataError(`PostgreSQL cannot store a value of this batch: ${(error as Error).message}`) : error),
+        );
+      }
     }
   }
 
