@@ -1,7 +1,4 @@
 import path from 'node:path';
-import { RollbackMode } from './modules/verification/verification.entity.js';
-import { DEFAULT_NOTIFIED_EVENTS } from './modules/notifications/notifier.js';
-import { DEFAULT_RETRY } from '@releasegraph/connectors';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -9,6 +6,8 @@ import type { HubConfig } from './config.js';
 import { SqlStatementCounter, createDataSource, migrate } from './db/data-source.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { createDomain, type Domain } from './domain.js';
+import { domainSettings } from './domain-options.js';
+import { startJobs } from './jobs/schedule.js';
 import { MemoryPubSub, NamespacedPubSub, type PubSub } from './events/pubsub.js';
 import { RedisPubSub } from './events/redis-pubsub.js';
 import { EventRelay } from './events/relay.js';
@@ -64,44 +63,12 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   }
   // The relay is woken after each local commit; it needs the domain's event store, hence the order.
   const domain: Domain = createDomain(db, pubsub, {
+    ...domainSettings(config),
     afterCommit: () => {
       relay.wake();
       domain.notifier.wake();
     },
-    connectors: config.connectors,
     connectorWorkRoot: path.join(config.dataDir, 'connectors'),
-    telemetry: config.file.telemetry,
-    notifications: config.file.notifications.map((c) => ({
-      id: c.id,
-      kind: c.kind,
-      url: c.url,
-      secret: c.secret,
-      events: c.events ?? DEFAULT_NOTIFIED_EVENTS,
-      retry: { ...DEFAULT_RETRY, attempts: 8, ...(c.retry ? { baseMs: c.retry.base, capMs: c.retry.cap, attempts: c.retry.attempts } : {}) },
-    })),
-    burnAlerts: config.file.slo.burnAlerts?.map((r) => ({
-      name: r.name,
-      severity: r.severity,
-      longSeconds: r.long / 1000,
-      shortSeconds: r.short / 1000,
-      factor: r.factor,
-    })),
-    synthetics: config.file.synthetics.map((c) => ({ ...c, timeoutMs: c.timeout, intervalMs: c.interval })),
-    stabilization: {
-      durationMs: config.file.stabilization.duration,
-      extensionMs: config.file.stabilization.extension,
-      owners: config.file.stabilization.owners,
-      levels: config.file.stabilization.escalation.map((l) => ({ afterMs: l.after, to: l.to })),
-    },
-    verification: {
-      stabilizationMs: config.file.verification.stabilization,
-      rollback: Object.fromEntries(
-        Object.entries(config.file.verification.rollback).map(([tier, mode]) => [
-          tier,
-          mode === 'automatic' ? RollbackMode.AUTOMATIC : RollbackMode.RECOMMENDED,
-        ]),
-      ),
-    },
     log,
   });
   const relay = new EventRelay(db, domain.events, pubsub, log, { pollMs: 250, multiInstance: Boolean(config.redisUrl) });
@@ -128,27 +95,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url }, 'Releasegraph hub listening');
-  domain.connectors.start();
-  domain.notifier.start();
-
-  // Telemetry past retention goes every minute (deletes are idempotent, so instances need not agree who sweeps).
-  const sweeper = setInterval(() => {
-    domain.telemetry.sweep().catch((err: unknown) => log.error({ err }, 'telemetry sweep failed'));
-  }, 60_000);
-  sweeper.unref();
-  // One evaluation round per interval (an advisory lock keeps it to one instance at a time).
-  const evaluator = setInterval(() => {
-    domain.verifier.evaluate().catch((err: unknown) => log.error({ err }, 'verification round failed'));
-    domain.slos.evaluate().catch((err: unknown) => log.error({ err }, 'SLO round failed'));
-    domain.spikes.tick().catch((err: unknown) => log.error({ err }, 'error-spike detection failed'));
-    domain.stabilization.tick().catch((err: unknown) => log.error({ err }, 'stabilization round failed'));
-  }, config.file.verification.interval);
-  evaluator.unref();
-  // Synthetic checks look every few seconds, so a fresh deployment is checked right away.
-  const synthetics = setInterval(() => {
-    domain.synthetics.tick().catch((err: unknown) => log.error({ err }, 'synthetic checks failed'));
-  }, 5000);
-  synthetics.unref();
+  const stopJobs = startJobs(domain, config, log);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -159,9 +106,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     sql,
     stop: () =>
       (stopping ??= (async () => {
-        clearInterval(sweeper);
-        clearInterval(evaluator);
-        clearInterval(synthetics);
+        stopJobs();
         await domain.connectors.stop();
         await domain.notifier.stop();
         await stopHttp();
