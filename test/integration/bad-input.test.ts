@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, gql, type GraphQLResponse } from '../src/client.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
@@ -163,5 +164,19 @@ describe('bad input is a clear, typed error and writes nothing', () => {
     expectError(await call(UPDATE_SERVICE, { i: { id: a, dependsOn: [a] } }), 'BAD_USER_INPUT', 'input.dependsOn');
     expect(await census()).toEqual(withServices);
     expect(afterCancel.release_event).toBe(before.release_event + 2); // updated + status_changed
+  });
+});
+
+describe('query depth', () => {
+  it('refuses an operation nested deeper than the limit, and still answers introspection', async () => {
+    // release → deployments → release → deployments ... 20 levels.
+    let selection = 'id';
+    for (let i = 0; i < 10; i++) selection = `deployments { release { ${selection} } }`;
+    const deep = await gql(hub.url, `{ releases(first: 1) { edges { node { ${selection} } } } }`, {}, ADMIN_TOKEN);
+    expect(deep.status).toBe(400);
+    expect(deep.errors?.[0]?.message).toMatch(/fields deep; at most 15 are allowed/);
+    const introspection = await gql(hub.url, getIntrospectionQuery(), {}, ADMIN_TOKEN);
+    expect(introspection.errors).toBeUndefined();
+    expect(introspection.data?.__schema).toBeDefined();
   });
 });

@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import type { Actor } from '../write/actor.js';
 import type { Metrics } from './metrics.js';
 import { webhookRouter } from './hooks.js';
+import { maxDepthRule, validateWithDepthLimit } from '../graphql/max-depth.js';
 import { otlpRouter } from './otlp.js';
 import type { SqlStatementCounter } from '../db/data-source.js';
 
@@ -96,6 +97,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
   const wsCleanup = useServer<Record<string, unknown>, { actor?: Actor | null }>(
     {
       schema,
+      validate: validateWithDepthLimit,
       onConnect: async (ctx) => {
         const actor = await actorOf(domain, ctx.connectionParams?.authorization);
         if (!actor) return false; // closes with 4403 Forbidden
@@ -128,6 +130,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
   };
   const apollo = new ApolloServer<GraphContext>({
     schema,
+    validationRules: [maxDepthRule()],
     introspection: !deps.production,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
