@@ -206,10 +206,12 @@ export class TelemetryStore {
   private writeSpans(): void {
     if (this.spanWriters >= SPAN_WRITERS) return;
     this.spanWriters++;
-    void this.drainSpans().finally(() => {
-      this.spanWriters--;
-      if (this.pendingSpans.length) this.writeSpans();
-    });
+    void this.drainSpans()
+      .catch((err: unknown) => this.log.error({ err }, 'span writer failed'))
+      .finally(() => {
+        this.spanWriters--;
+        if (this.pendingSpans.length) this.writeSpans();
+      });
   }
 
   private async drainSpans(): Promise<void> {
