@@ -37,4 +37,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RELEASEGRAPH_CONFIG: file })).toThrow(/connectors\.0\.id/);
     fs.rmSync(dir, { recursive: true });
   });
+
+  it('refuses a section it does not know (a misspelt one is not ignored quietly), and reads the ones it does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-config-'));
+    const file = path.join(dir, 'releasegraph.yaml');
+    fs.writeFileSync(file, 'notifcations:\n  - { id: ops, kind: slack, url: "https://hooks.slack.com/x" }\n');
+    expect(() => loadConfig({ RELEASEGRAPH_CONFIG: file })).toThrow(/notifcations/);
+    fs.writeFileSync(file, 'verification: { interval: 10s, rollback: { PROD: automatic } }\nstabilization: { duration: 48h, owners: { pay: [ada] } }\n');
+    const { file: parsed } = loadConfig({ RELEASEGRAPH_CONFIG: file });
+    expect(parsed.verification).toMatchObject({ interval: 10_000, rollback: { PROD: 'automatic' } });
+    expect(parsed.stabilization).toMatchObject({ duration: 48 * 3_600_000, owners: { pay: ['ada'] } });
+    fs.rmSync(dir, { recursive: true });
+  });
 });

@@ -19,7 +19,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-/** The optional config file (`RELEASEGRAPH_CONFIG`); later issues add connectors and policies. */
+/** The optional config file (`RELEASEGRAPH_CONFIG`). Unknown sections are errors: a misspelt section must not be ignored quietly. */
 const fileSchema = z
   .object({
     connectors: z.array(z.looseObject({ id: z.string().min(1), kind: z.string().min(1) })).default([]),
@@ -133,7 +133,7 @@ const fileSchema = z
       })
       .default({ interval: 30_000, stabilization: 72 * 3_600_000, rollback: {} }),
   })
-  .loose();
+  .strict();
 
 export interface HubConfig {
   port: number;
