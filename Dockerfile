@@ -7,7 +7,11 @@ RUN pnpm install --frozen-lockfile && pnpm build && pnpm deploy --filter @releas
  && cp -r dashboard/dist /out/dashboard-dist
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
+# git: the git connector reads repositories with the git CLI (clones are kept under the data directory).
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /var/lib/releasegraph && chown node:node /var/lib/releasegraph
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 RELEASEGRAPH_DATA_DIR=/var/lib/releasegraph
+VOLUME /var/lib/releasegraph
 WORKDIR /app/server
 COPY --from=build /out/server /app/server
 COPY --from=build /out/dashboard-dist /app/dashboard/dist
