@@ -1,4 +1,7 @@
+import './hub/apollo-deprecations';
 import { createApp } from 'vue';
 import App from './App.vue';
+import { createAppRouter } from './router';
+import './styles.css';
 
-createApp(App).mount('#app');
+createApp(App).use(createAppRouter()).mount('#app');

@@ -1,0 +1,40 @@
+import { ref } from 'vue';
+import type { Viewer } from './documents';
+
+const TOKEN_KEY = 'releasegraph.token';
+const VIEWER_KEY = 'releasegraph.viewer';
+
+export interface Session {
+  token: string;
+  viewer: Viewer;
+}
+
+function readStoredSession(): Session | null {
+  try {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const viewer = JSON.parse(sessionStorage.getItem(VIEWER_KEY) ?? 'null') as Viewer | null;
+    return token && viewer ? { token, viewer } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The signed-in session, kept in sessionStorage: it survives a reload, not a closed tab. */
+export const session = ref<Session | null>(readStoredSession());
+
+/** Why the last session ended, shown on the sign-in form. */
+export const signOutReason = ref<string | null>(null);
+
+export function signIn(next: Session): void {
+  sessionStorage.setItem(TOKEN_KEY, next.token);
+  sessionStorage.setItem(VIEWER_KEY, JSON.stringify(next.viewer));
+  signOutReason.value = null;
+  session.value = next;
+}
+
+export function signOut(reason: string | null = null): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(VIEWER_KEY);
+  signOutReason.value = reason;
+  session.value = null;
+}
