@@ -15,6 +15,8 @@ const envSchema = z.object({
   RELEASEGRAPH_CONFIG: z.string().min(1).optional(),
   RELEASEGRAPH_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   RELEASEGRAPH_DEMO: z.enum(['0', '1']).default('0'),
+  /** Milliseconds between two steps of the demo's story. */
+  RELEASEGRAPH_DEMO_STEP_MS: z.coerce.number().int().min(100).default(4000),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -143,6 +145,7 @@ export interface HubConfig {
   redisUrl: string | undefined;
   adminToken: string | undefined;
   demo: boolean;
+  demoStepMs: number;
   production: boolean;
   logLevel: string;
   file: z.infer<typeof fileSchema>;
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     redisUrl: e.REDIS_URL,
     adminToken: e.RELEASEGRAPH_ADMIN_TOKEN,
     demo: e.RELEASEGRAPH_DEMO === '1',
+    demoStepMs: e.RELEASEGRAPH_DEMO_STEP_MS,
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     file,
