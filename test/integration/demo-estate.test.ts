@@ -50,5 +50,17 @@ describe('the demo estate', () => {
     );
     const spans = await hub.db.query(`SELECT DISTINCT service FROM span_rollup ORDER BY 1`);
     expect(spans).toEqual([{ service: 'checkout' }, { service: 'search' }]);
+
+    // Its traffic fails its success criterion: the verifier recommends rolling it back.
+    await waitFor(
+      'traffic of the broken version',
+      async () => ((await hub.db.query(`SELECT coalesce(sum(spans), 0)::int AS n FROM span_rollup WHERE version = '2.2.0'`)) as [{ n: number }])[0].n >= 20,
+      30_000,
+    );
+    await hub.domain.verifier.evaluate(new Date(Date.now() + 1000));
+    const decisions = await hub.db.query(
+      `SELECT d.mode, dep.version FROM rollback_decision d JOIN deployment dep ON dep.id = d.deployment_id JOIN environment e ON e.id = dep.environment_id WHERE e.name = 'production'`,
+    );
+    expect(decisions).toEqual([{ mode: 'RECOMMENDED', version: '2.2.0' }]);
   });
 });

@@ -126,7 +126,7 @@ export class DemoEstate {
   }
 
   /** This run's release line: names stay unique across restarts of the demo, versions stay plain (tags link by version). */
-  private readonly run = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  private readonly run = new Date().toISOString().slice(0, 19).replace('T', ' ');
 
   private async planRelease(): Promise<void> {
     this.cycle++;
@@ -137,6 +137,11 @@ export class DemoEstate {
       { n: `Checkout ${version} (demo ${this.run})`, v: version },
     );
     await this.gql(`mutation($id: ID!) { updateRelease(input: { id: $id, status: DEPLOYING }) { id } }`, { id: created.createRelease.id });
+    // Its success criterion: under 5 % errors in production over two minutes.
+    await this.gql(
+      `mutation($r: ID!) { createSuccessCriterion(input: { metric: "error_rate", comparator: LT, threshold: 0.05, windowSeconds: 120, minSamples: 20, releaseId: $r, environmentTier: PROD }) { id } }`,
+      { r: created.createRelease.id },
+    );
     this.release = { id: created.createRelease.id, version, bad };
   }
 
