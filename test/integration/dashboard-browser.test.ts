@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gqlOk } from '../src/client.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
-import { hasProgram } from '../src/processes.js';
+import { freePort, hasProgram } from '../src/processes.js';
 
 /*
  * The built dashboard in headless Chromium (Debian's, never a downloaded one), against a real hub:
@@ -19,6 +19,7 @@ if (requireBrowser && !hasBrowser) throw new Error(`TEST_REQUIRE_BROWSER=1 but $
 const artifacts = path.resolve(import.meta.dirname, '../artifacts');
 
 let hub: TestHub;
+let port = 0;
 let browser: Browser;
 let page: Page;
 const problems: string[] = [];
@@ -27,7 +28,8 @@ const call = <T = any>(query: string, variables: Record<string, unknown> = {}) =
 beforeAll(async () => {
   if (!hasBrowser) return;
   fs.mkdirSync(artifacts, { recursive: true });
-  hub = await startTestHub();
+  port = await freePort();
+  hub = await startTestHub({ env: { PORT: String(port) } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
@@ -43,8 +45,14 @@ afterAll(async () => {
   await hub?.close();
 });
 
+/** The cursor of the newest event (the board received it live: it was on the page before the hub stopped). */
+async function lastCursorSeen(): Promise<string> {
+  const [{ id }] = (await hub.db.query('SELECT max(id)::text AS id FROM release_event')) as [{ id: string }];
+  return Buffer.from(`ev:${id}`).toString('base64url');
+}
+
 describe.runIf(hasBrowser)('the dashboard in Chromium', () => {
-  it('signs in, shows a release, and changes live when a deployment lands, without a reload', async () => {
+  it('signs in, shows a release, changes live without a reload, and resumes from its last cursor after the hub comes back', async () => {
     const service = (await call(`mutation { createService(input: { name: "checkout" }) { id } }`)).createService.id;
     const env = (await call(`mutation { createEnvironment(input: { name: "production", tier: PROD }) { id } }`)).createEnvironment.id;
     const release = (await call(`mutation { createRelease(input: { name: "Checkout 3.0", version: "3.0.0" }) { id } }`)).createRelease.id;
@@ -70,6 +78,36 @@ describe.runIf(hasBrowser)('the dashboard in Chromium', () => {
     // Still the same page: nothing reloaded it.
     expect(await page.evaluate(() => (globalThis as { __loadedOnce?: number }).__loadedOnce)).toBe(marker);
     await page.screenshot({ path: path.join(artifacts, 'board-live.png'), fullPage: true });
+
+    // The hub goes away and comes back on the same address while the release moves on: the board shows
+    // it is offline, resubscribes from the last cursor it received, and gets the event it missed.
+    const framesIn: string[] = [];
+    const framesOut: string[] = [];
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (f) => framesIn.push(String(f.payload)));
+      ws.on('framesent', (f) => framesOut.push(String(f.payload)));
+    });
+    const lastCursorBefore = await lastCursorSeen();
+    const databaseUrl = hub.database!.url;
+    await hub.stop();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /offline/i })
+      .waitFor({ timeout: 15_000 });
+    const restarted = await startTestHub({ databaseUrl, env: { PORT: String(port) } });
+    hub = { ...restarted, database: hub.database, close: async () => (await restarted.stop(), await hub.database?.drop()) } as TestHub;
+    const [{ id: deploymentId }] = (await hub.db.query('SELECT id FROM deployment WHERE release_id = $1', [release])) as [{ id: string }];
+    await call(`mutation($i: UpdateDeploymentInput!) { updateDeployment(input: $i) { id } }`, { i: { id: deploymentId, status: 'SUCCEEDED' } });
+    await page
+      .getByText(/succeeded/i)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(artifacts, 'board-resumed.png'), fullPage: true });
+    const resubscribe = framesOut
+      .map((f) => JSON.parse(f) as { type: string; payload?: { variables?: { after?: string } } })
+      .find((m) => m.type === 'subscribe');
+    expect(resubscribe?.payload?.variables?.after).toBe(lastCursorBefore);
+    expect(framesIn.some((f) => f.includes('deployment.status_changed'))).toBe(true);
 
     await page.goto(`${hub.url}/connectors`, { waitUntil: 'networkidle' });
     await page.screenshot({ path: path.join(artifacts, 'connectors.png'), fullPage: true });
