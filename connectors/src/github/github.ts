@@ -4,13 +4,13 @@ import { changeKeysIn } from '../kit/change-keys.js';
 import { connectorId, secret } from '../kit/config.js';
 import type { ConnectorKind, WebhookOutcome, WebhookRequest } from '../kit/connector.js';
 import { gatesOf } from '../kit/gates.js';
+import { eventHandler, type Converted, type EventHandler } from '../kit/event-handlers.js';
 import { recordId } from '../kit/ids.js';
 import {
   type ArtifactRecord,
   type CommitRecord,
   type DeploymentRecord,
   type DeploymentStatus,
-  type DomainRecords,
   type PipelineRunRecord,
   type PipelineStatus,
   type TagRecord,
@@ -345,43 +345,29 @@ function packageConverted(connectorId: string, action: string, pkg: GithubPublis
   return artifact ? { records: records({ artifacts: [artifact] }) } : { ignored: 'the package version has no digest' };
 }
 
-/** What one event's payload turned into: records, or a reason to record nothing. */
-type Converted = { records: DomainRecords } | { ignored: string };
-type EventHandler = (connectorId: string, body: unknown) => Converted | { malformed: string };
-
-/** Parses an event's payload with its schema, then converts it. */
-function handler<T>(schema: z.ZodType<T>, convert: (connectorId: string, payload: T) => Converted): EventHandler {
-  return (connectorId, body) => {
-    const parsed = schema.safeParse(body);
-    if (parsed.success) return convert(connectorId, parsed.data);
-    const issue = parsed.error.issues[0];
-    return { malformed: `${issue?.path.join('.')} ${issue?.message}` };
-  };
-}
-
 /** The events the connector converts, by `X-GitHub-Event`. */
 const EVENT_HANDLERS = new Map<string, EventHandler>([
-  ['push', handler(pushPayload, (id, push) => ({ records: records({ commits: convertGithubPush(id, push) }) }))],
+  ['push', eventHandler(pushPayload, (id, push) => ({ records: records({ commits: convertGithubPush(id, push) }) }))],
   [
     'create',
-    handler(createPayload, (id, create) => {
+    eventHandler(createPayload, (id, create) => {
       const tag = convertGithubCreate(id, create);
       return tag ? { records: records({ tags: [tag] }) } : { ignored: `a created ${create.ref_type} is no tag` };
     }),
   ],
   [
     'workflow_run',
-    handler(workflowRunPayload, (id, event) => {
+    eventHandler(workflowRunPayload, (id, event) => {
       const run = convertGithubWorkflowRun(id, event);
       return run ? { records: records({ pipelineRuns: [run] }) } : { ignored: `unknown workflow run status ${event.workflow_run.status}` };
     }),
   ],
-  ['deployment', handler(deploymentPayload, (id, event) => ({ records: records({ deployments: [convertGithubDeployment(id, event)] }) }))],
-  ['registry_package', handler(registryPackagePayload, (id, e) => packageConverted(id, e.action, e.registry_package, e.repository))],
-  ['package', handler(packagePayload, (id, e) => packageConverted(id, e.action, e.package, e.repository))],
+  ['deployment', eventHandler(deploymentPayload, (id, event) => ({ records: records({ deployments: [convertGithubDeployment(id, event)] }) }))],
+  ['registry_package', eventHandler(registryPackagePayload, (id, e) => packageConverted(id, e.action, e.registry_package, e.repository))],
+  ['package', eventHandler(packagePayload, (id, e) => packageConverted(id, e.action, e.package, e.repository))],
   [
     'deployment_status',
-    handler(deploymentStatusPayload, (id, event) => {
+    eventHandler(deploymentStatusPayload, (id, event) => {
       const d = convertGithubDeploymentStatus(id, event);
       return d ? { records: records({ deployments: [d] }) } : { ignored: `deployment state ${event.deployment_status.state} changes nothing` };
     }),

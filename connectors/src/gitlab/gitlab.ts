@@ -4,12 +4,12 @@ import { changeKeysIn } from '../kit/change-keys.js';
 import { connectorId, secret } from '../kit/config.js';
 import type { ConnectorKind, WebhookOutcome, WebhookRequest } from '../kit/connector.js';
 import { gateKindOf, gatesOf } from '../kit/gates.js';
+import { eventHandler, type EventHandler } from '../kit/event-handlers.js';
 import { recordId } from '../kit/ids.js';
 import {
   type CommitRecord,
   type DeploymentRecord,
   type DeploymentStatus,
-  type DomainRecords,
   type GateResult,
   type GateStatus,
   type PipelineRunRecord,
@@ -265,45 +265,31 @@ export function convertGitlabDeployment(connectorId: string, event: GitlabDeploy
   };
 }
 
-/** What one event's payload turned into: records, or a reason to record nothing. */
-type Converted = { records: DomainRecords } | { ignored: string };
-type EventHandler = (connectorId: string, body: unknown) => Converted | { malformed: string };
-
-/** Parses an event's payload with its schema, then converts it. */
-function handler<T>(schema: z.ZodType<T>, convert: (connectorId: string, payload: T) => Converted): EventHandler {
-  return (connectorId, body) => {
-    const parsed = schema.safeParse(body);
-    if (parsed.success) return convert(connectorId, parsed.data);
-    const issue = parsed.error.issues[0];
-    return { malformed: `${issue?.path.join('.')} ${issue?.message}` };
-  };
-}
-
 /** The events the connector converts, by `object_kind`. */
 const EVENT_HANDLERS = new Map<string, EventHandler>([
   [
     'push',
-    handler(pushPayload, (id, push) =>
+    eventHandler(pushPayload, (id, push) =>
       push.after && NO_COMMIT.test(push.after) ? { ignored: 'a deleted branch' } : { records: records({ commits: convertGitlabPush(id, push) }) },
     ),
   ],
   [
     'tag_push',
-    handler(tagPushPayload, (id, push) => {
+    eventHandler(tagPushPayload, (id, push) => {
       const tag = convertGitlabTagPush(id, push);
       return tag ? { records: records({ tags: [tag] }) } : { ignored: 'a deleted tag' };
     }),
   ],
   [
     'pipeline',
-    handler(pipelinePayload, (id, event) => {
+    eventHandler(pipelinePayload, (id, event) => {
       const run = convertGitlabPipeline(id, event);
       return run ? { records: records({ pipelineRuns: [run] }) } : { ignored: `unknown pipeline status ${event.object_attributes.status}` };
     }),
   ],
   [
     'deployment',
-    handler(deploymentPayload, (id, event) => {
+    eventHandler(deploymentPayload, (id, event) => {
       const deployment = convertGitlabDeployment(id, event);
       return deployment ? { records: records({ deployments: [deployment] }) } : { ignored: `unknown deployment status ${event.status}` };
     }),

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import type { DomainRecords, RetryPolicy, SourceIO, WebhookRequest } from '@releasegraph/connectors';
+import { noRecords, type DomainRecords, type RetryPolicy, type SourceIO, type WebhookRequest } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
+import { whileHolding } from '../../db/session-lock.js';
 import { createSourceIO } from '../../ingest/source-io.js';
 import { RecordWriter } from '../../ingest/record-writer.js';
 import type { Logger } from '../../logger.js';
@@ -298,12 +299,8 @@ export class ConnectorService {
     const result: PollResult = { connectorId: id, ran: false, pages: 0, rejected: 0, error: null };
     const state = await this.db.getRepository(ConnectorState).findOneBy({ connectorId: id });
     if (state?.circuitOpenUntil && state.circuitOpenUntil > this.now()) return result;
-    // One poller per connector across instances: a session advisory lock on a dedicated connection.
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [lock] = (await runner.query(`SELECT pg_try_advisory_lock(hashtext('releasegraph:connector:' || $1)) AS ok`, [id])) as Array<{ ok: boolean }>;
-      if (!lock?.ok) return result;
+    // One poller per connector across instances.
+    await whileHolding(this.db, `releasegraph:connector:${id}`, async () => {
       result.ran = true;
       try {
         // Before the first poll, and after a failed one, ask the connector: a wrong password or URL
@@ -329,12 +326,8 @@ export class ConnectorService {
           this.log.warn({ connectorId: id, error: result.error }, 'connector poll failed');
           await this.markFailure(c, result.error, true);
         }
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('releasegraph:connector:' || $1))`, [id]);
       }
-    } finally {
-      await runner.release();
-    }
+    });
     return result;
   }
 
@@ -515,31 +508,19 @@ function splitRecords(records: DomainRecords): Array<{ records: DomainRecords; p
   const out: Array<{ records: DomainRecords; payload: unknown }> = [];
   for (const [list, items] of Object.entries(records) as unknown as Array<[keyof DomainRecords, unknown[]]>) {
     if (list === 'kpiSamples') {
-      if (items.length) out.push({ records: { ...emptyRecords(), kpiSamples: records.kpiSamples }, payload: { records: { kpiSamples: items } } });
+      if (items.length) out.push({ records: { ...noRecords(), kpiSamples: records.kpiSamples }, payload: { records: { kpiSamples: items } } });
       continue;
     }
-    for (const item of items) out.push({ records: { ...emptyRecords(), [list]: [item] }, payload: { records: { [list]: [item] } } });
+    for (const item of items) out.push({ records: { ...noRecords(), [list]: [item] }, payload: { records: { [list]: [item] } } });
   }
   return out;
 }
-
-const emptyRecords = (): DomainRecords => ({
-  commits: [],
-  tags: [],
-  changes: [],
-  approvals: [],
-  pipelineRuns: [],
-  artifacts: [],
-  deployments: [],
-  incidents: [],
-  kpiSamples: [],
-});
 
 const DATE_FIELDS = new Set(['committedAt', 'windowStart', 'windowEnd', 'decidedAt', 'startedAt', 'finishedAt', 'openedAt', 'resolvedAt', 'at']);
 
 /** Records read back from a dead letter's JSON: dates become Dates again. */
 function reviveRecords(stored: Partial<DomainRecords>): DomainRecords {
-  const out = emptyRecords() as unknown as Record<string, unknown[]>;
+  const out = noRecords() as unknown as Record<string, unknown[]>;
   for (const [list, items] of Object.entries(stored)) {
     out[list] = (items as unknown as Array<Record<string, unknown>>).map((item) =>
       Object.fromEntries(Object.entries(item).map(([k, v]) => [k, DATE_FIELDS.has(k) && typeof v === 'string' ? new Date(v) : v])),

@@ -1,5 +1,6 @@
 import { records, type IncidentRecord } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
+import { whileHolding } from '../../db/session-lock.js';
 import { RecordWriter } from '../../ingest/record-writer.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
@@ -51,19 +52,7 @@ export class SpikeDetector {
 
   /** One round at `now` (one instance at a time: another's round is skipped). */
   async tick(now: Date = new Date()): Promise<void> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [lock] = (await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [SPIKE_LOCK])) as Array<{ ok: boolean }>;
-      if (!lock?.ok) return;
-      try {
-        await this.round(now);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [SPIKE_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+    await whileHolding(this.db, SPIKE_LOCK, () => this.round(now));
   }
 
   private async round(now: Date): Promise<void> {

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { whileHolding } from '../../db/session-lock.js';
 import { z } from 'zod';
 import { NotFoundError } from '../../graphql/errors.js';
 import type { Logger } from '../../logger.js';
@@ -140,19 +141,7 @@ export class SloService {
 
   /** Evaluates every SLO's alerts; an alert that starts or stops firing is a release event. One instance at a time. */
   async evaluate(now: Date = new Date()): Promise<void> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [lock] = (await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [SLO_LOCK])) as Array<{ ok: boolean }>;
-      if (!lock?.ok) return;
-      try {
-        await this.round(now);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [SLO_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+    await whileHolding(this.db, SLO_LOCK, () => this.round(now));
   }
 
   private async round(now: Date): Promise<void> {

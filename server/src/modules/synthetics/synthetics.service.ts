@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { SKIPPED, whileHolding } from '../../db/session-lock.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath } from '../../write/write-path.js';
@@ -45,19 +46,8 @@ export class SyntheticsService {
   /** Runs the checks that are due at `now` (one instance at a time: others skip the round). Returns how many ran. */
   async tick(now: Date = new Date()): Promise<number> {
     if (!this.checks.length) return 0;
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [lock] = (await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [SYNTHETICS_LOCK])) as Array<{ ok: boolean }>;
-      if (!lock?.ok) return 0;
-      try {
-        return await this.round(now);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [SYNTHETICS_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+    const ran = await whileHolding(this.db, SYNTHETICS_LOCK, () => this.round(now));
+    return ran === SKIPPED ? 0 : ran;
   }
 
   private async round(now: Date): Promise<number> {

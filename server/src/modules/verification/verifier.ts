@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { SKIPPED, whileHolding } from '../../db/session-lock.js';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import type { Logger } from '../../logger.js';
@@ -125,19 +126,8 @@ export class Verifier {
    * null) while another hub instance runs a round.
    */
   async evaluate(now: Date = new Date()): Promise<{ deployments: number; verdicts: number; decisions: number } | null> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [lock] = (await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [EVALUATION_LOCK])) as Array<{ ok: boolean }>;
-      if (!lock?.ok) return null;
-      try {
-        return await this.round(now);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [EVALUATION_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+    const result = await whileHolding(this.db, EVALUATION_LOCK, () => this.round(now));
+    return result === SKIPPED ? null : result;
   }
 
   private async round(now: Date) {
