@@ -45,9 +45,10 @@ describe('API tokens and roles', () => {
 
   it('lets a viewer read but not write (FORBIDDEN), and an admin write', async () => {
     const viewer = await token('VIEWER', 'wall-screen');
-    const read = await gql(hub.url, '{ viewer { name role } releases { edges { node { id } } } }', {}, viewer);
+    const read = await gql(hub.url, '{ viewer { name role permissions } releases { edges { node { id } } } }', {}, viewer);
     expect(read.errors).toBeUndefined();
-    expect(read.data!.viewer).toEqual({ name: 'wall-screen', role: 'VIEWER' });
+    // A dashboard offers only what `permissions` lists: nothing for a viewer.
+    expect(read.data!.viewer).toEqual({ name: 'wall-screen', role: 'VIEWER', permissions: [] });
     const write = await gql(hub.url, CREATE, { i: { name: 'by-viewer', version: '1.0.0' } }, viewer);
     expect(write.status).toBe(200);
     expect(codeOf(write)).toBe('FORBIDDEN');
@@ -56,6 +57,7 @@ describe('API tokens and roles', () => {
     expect(codeOf(tokenByViewer)).toBe('FORBIDDEN');
 
     const engineer = await token('ENGINEER', 'ci-bot');
+    expect((await gqlOk<any>(hub.url, '{ viewer { permissions } }', {}, engineer)).viewer.permissions).toEqual(['change:write', 'deployment:write']);
     expect(codeOf(await gql(hub.url, CREATE, { i: { name: 'by-engineer', version: '1.0.0' } }, engineer))).toBe('FORBIDDEN');
     const byAdmin = await gql(hub.url, CREATE, { i: { name: 'by-admin', version: '1.0.0' } }, ADMIN_TOKEN);
     expect(byAdmin.errors).toBeUndefined();

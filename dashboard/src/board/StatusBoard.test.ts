@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BoardRelease } from '../hub/documents';
 import { checkoutInTrouble, paymentsDeploying } from './board-fixtures';
 import type { BoardSource } from './board-source';
+import { testRouter } from '../testing/router';
 import StatusBoard from './StatusBoard.vue';
 
 /** A board source the test drives: what the next load answers, and when the graph "changes". */
@@ -45,7 +46,7 @@ afterEach(() => {
 describe('StatusBoard', () => {
   it('says it is loading until the releases arrive', async () => {
     const { source } = fakeSource(() => new Promise(() => undefined));
-    const board = mount(StatusBoard, { props: { source } });
+    const board = mount(StatusBoard, { props: { source }, global: { plugins: [testRouter()] } });
     await flushPromises();
 
     expect(board.get('[role=status]').text()).toBe('Loading releases…');
@@ -54,7 +55,7 @@ describe('StatusBoard', () => {
 
   it('says so when the hub has no releases', async () => {
     const { source } = fakeSource(() => Promise.resolve([]));
-    const board = mount(StatusBoard, { props: { source } });
+    const board = mount(StatusBoard, { props: { source }, global: { plugins: [testRouter()] } });
     await flushPromises();
 
     expect(board.get('[role=status]').text()).toContain('No releases yet');
@@ -63,7 +64,7 @@ describe('StatusBoard', () => {
 
   it('shows why loading failed and loads again on "Try again"', async () => {
     const fake = fakeSource(() => Promise.reject(new Error('the API token is not valid')));
-    const board = mount(StatusBoard, { props: { source: fake.source } });
+    const board = mount(StatusBoard, { props: { source: fake.source }, global: { plugins: [testRouter()] } });
     await flushPromises();
 
     expect(board.get('[role=alert]').text()).toContain('The releases could not be loaded: the API token is not valid');
@@ -78,7 +79,7 @@ describe('StatusBoard', () => {
 
   it('shows each release with its phase, deployments, verdicts, rollback, window and owners', async () => {
     const { source } = fakeSource(() => Promise.resolve([paymentsDeploying, checkoutInTrouble]));
-    const board = mount(StatusBoard, { props: { source } });
+    const board = mount(StatusBoard, { props: { source }, global: { plugins: [testRouter()] } });
     await flushPromises();
 
     const cards = board.findAll('[data-testid=release-card]');
@@ -101,19 +102,27 @@ describe('StatusBoard', () => {
     expect(text).toContain('Owners: alice (checkout)');
     // One of its two incidents is still open.
     expect(checkout.findAll('.facts dd')[2]!.text()).toBe('1');
+    expect(shown(checkout.get('[data-testid=approvals]'))).toBe('Approved (2/2)');
+    expect(shown(checkout.get('[data-testid=gates]'))).toBe('Gates passed (2/2)');
+    // Alice did not acknowledge: the page climbed to Bob; it climbs again at 09:10.
+    expect(shown(checkout.get('[data-testid=escalation]'))).toBe('Paging bob · level 2 · climbs in 10m 00s');
+    expect(checkout.get('h2 a').attributes('href')).toBe('/releases/rel-checkout-2.4.0');
 
     const payments = cards[0]!;
     expect(payments.get('.phase').text()).toBe('Deploying');
     expect(payments.text()).toContain('No verdicts yet');
     expect(payments.get('.deployment').text()).toBe('payments 1.8.0: In progress');
     expect(payments.find('.rollback').exists()).toBe(false);
+    expect(shown(payments.get('[data-testid=approvals]'))).toBe('Awaiting approval (0/1)');
+    expect(shown(payments.get('[data-testid=gates]'))).toBe('Gate failed: dependency scan');
+    expect(payments.find('[data-testid=escalation]').exists()).toBe(false);
   });
 
   it('counts the stabilization window down every second', async () => {
     const { source } = fakeSource(() =>
       Promise.resolve([{ ...checkoutInTrouble, stabilization: { ...checkoutInTrouble.stabilization!, endsAt: '2026-11-26T09:01:00Z' } }]),
     );
-    const board = mount(StatusBoard, { props: { source } });
+    const board = mount(StatusBoard, { props: { source }, global: { plugins: [testRouter()] } });
     await flushPromises();
     expect(board.get('.countdown').text()).toBe('1m 00s left');
 
@@ -123,7 +132,7 @@ describe('StatusBoard', () => {
 
   it('loads again once after a burst of release events, and shows the new state without a reload', async () => {
     const fake = fakeSource(() => Promise.resolve([paymentsDeploying]));
-    const board = mount(StatusBoard, { props: { source: fake.source } });
+    const board = mount(StatusBoard, { props: { source: fake.source }, global: { plugins: [testRouter()] } });
     await flushPromises();
     expect(board.get('.deployment').text()).toBe('payments 1.8.0: In progress');
 
@@ -152,7 +161,7 @@ describe('StatusBoard', () => {
 
   it('keeps showing the last releases when a refresh fails, and says so', async () => {
     const fake = fakeSource(() => Promise.resolve([paymentsDeploying]));
-    const board = mount(StatusBoard, { props: { source: fake.source } });
+    const board = mount(StatusBoard, { props: { source: fake.source }, global: { plugins: [testRouter()] } });
     await flushPromises();
 
     fake.answerWith(() => Promise.reject(new Error('Failed to fetch')));
@@ -166,7 +175,7 @@ describe('StatusBoard', () => {
 
   it('stops listening for events when it leaves the page', async () => {
     const fake = fakeSource(() => Promise.resolve([]));
-    const board = mount(StatusBoard, { props: { source: fake.source } });
+    const board = mount(StatusBoard, { props: { source: fake.source }, global: { plugins: [testRouter()] } });
     await flushPromises();
     expect(fake.listenerCount()).toBe(1);
 

@@ -24,6 +24,27 @@ export const checkoutInTrouble: BoardRelease = {
   status: 'STABILIZING',
   plannedStart: '2026-11-26T07:00:00Z',
   updatedAt: '2026-11-26T08:10:00Z',
+  changes: [
+    {
+      id: 'chg-1',
+      key: 'CHG0031',
+      state: 'IMPLEMENT',
+      approvals: [
+        { id: 'ap-1', decision: 'APPROVED' },
+        { id: 'ap-2', decision: 'APPROVED' },
+      ],
+    },
+  ],
+  pipelines: [
+    {
+      id: 'pipe-1',
+      status: 'SUCCEEDED',
+      gates: [
+        { name: 'unit tests', status: 'PASSED' },
+        { name: 'sast', status: 'PASSED' },
+      ],
+    },
+  ],
   deployments: [
     deployment({ id: 'dep-staging', environment: { id: 'env-staging', name: 'staging', tier: 'STAGING' } }),
     deployment({
@@ -48,10 +69,11 @@ export const checkoutInTrouble: BoardRelease = {
     startsAt: '2026-11-26T08:05:00Z',
     endsAt: '2026-11-29T08:05:00Z',
     owners: [{ owner: 'alice', serviceId: 'svc-checkout', service: { name: 'checkout' } }],
+    escalations: [{ id: 'esc-1', status: 'OPEN', level: 2, paged: 'bob', nextEscalationAt: '2026-11-26T09:10:00Z' }],
   },
   incidents: [
-    { id: 'inc-1', status: 'TRIGGERED' },
-    { id: 'inc-0', status: 'RESOLVED' },
+    { id: 'inc-1', key: 'PD-4711', status: 'TRIGGERED', severity: 'SEV2' },
+    { id: 'inc-0', key: 'PD-4702', status: 'RESOLVED', severity: 'SEV3' },
   ],
 };
 
@@ -63,6 +85,8 @@ export const paymentsDeploying: BoardRelease = {
   status: 'DEPLOYING',
   plannedStart: null,
   updatedAt: '2026-11-26T08:20:00Z',
+  changes: [{ id: 'chg-2', key: 'CHG0032', state: 'AUTHORIZE', approvals: [{ id: 'ap-3', decision: 'REQUESTED' }] }],
+  pipelines: [{ id: 'pipe-2', status: 'FAILED', gates: [{ name: 'dependency scan', status: 'FAILED' }] }],
   deployments: [
     deployment({
       id: 'dep-pay-staging',

@@ -124,7 +124,76 @@ export function formatCountdown(endsAt: string, now: number): string {
   return ms >= 0 ? `${span} left` : `ended ${span} ago`;
 }
 
+/** "in 10m 00s" until `at`; "due now" once it has passed (the hub acts on its next round). */
+export function formatUntil(at: string, now: number): string {
+  const ms = Date.parse(at) - now;
+  return ms > 0 ? `in ${formatCountdown(at, now).replace(' left', '')}` : 'due now';
+}
+
 /** A local date and time, short enough for a card ("Thu 26 Nov, 14:05"). */
 export function formatDateTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+export type ApprovalState = 'approved' | 'rejected' | 'awaiting' | 'none';
+
+export interface ApprovalSummary {
+  state: ApprovalState;
+  approved: number;
+  rejected: number;
+  awaiting: number;
+}
+
+/** The approvals on the release's changes: one rejection blocks, one outstanding request waits. */
+export function approvalSummary(release: BoardRelease): ApprovalSummary {
+  const decisions = release.changes.flatMap((change) => change.approvals.map((a) => a.decision));
+  const approved = decisions.filter((d) => d === 'APPROVED').length;
+  const rejected = decisions.filter((d) => d === 'REJECTED').length;
+  const awaiting = decisions.filter((d) => d === 'REQUESTED').length;
+  const state: ApprovalState = rejected > 0 ? 'rejected' : awaiting > 0 ? 'awaiting' : approved > 0 ? 'approved' : 'none';
+  return { state, approved, rejected, awaiting };
+}
+
+export const APPROVAL_LABEL: Record<ApprovalState, string> = {
+  approved: 'Approved',
+  rejected: 'Rejected',
+  awaiting: 'Awaiting approval',
+  none: 'No approvals',
+};
+
+export type GateState = 'passed' | 'failed' | 'pending' | 'none';
+
+export interface GateSummary {
+  state: GateState;
+  passed: number;
+  failed: number;
+  pending: number;
+  /** Names of the failed gates, for the card. */
+  failedNames: string[];
+}
+
+/** The quality gates of the release's pipelines (a skipped gate neither passes nor blocks). */
+export function gateSummary(release: BoardRelease): GateSummary {
+  const gates = release.pipelines.flatMap((p) => p.gates);
+  const failed = gates.filter((g) => g.status === 'FAILED');
+  const passed = gates.filter((g) => g.status === 'PASSED').length;
+  const pending = gates.filter((g) => g.status === 'PENDING').length;
+  const state: GateState = failed.length > 0 ? 'failed' : pending > 0 ? 'pending' : passed > 0 ? 'passed' : 'none';
+  return { state, passed, failed: failed.length, pending, failedNames: [...new Set(failed.map((g) => g.name))] };
+}
+
+export const GATE_LABEL: Record<GateState, string> = {
+  passed: 'Gates passed',
+  failed: 'Gate failed',
+  pending: 'Gates pending',
+  none: 'No gates',
+};
+
+export type BoardEscalation = NonNullable<BoardRelease['stabilization']>['escalations'][number];
+
+/** The page still climbing (open, highest level first), or null when nobody is being paged. */
+export function activeEscalation(release: BoardRelease): BoardEscalation | null {
+  const open = (release.stabilization?.escalations ?? []).filter((e) => e.status === 'OPEN');
+  open.sort((a, b) => b.level - a.level);
+  return open[0] ?? null;
 }

@@ -1,6 +1,7 @@
 import type { BoardRelease, StatusBoardQueryResult } from '../hub/documents';
 import { STATUS_BOARD_QUERY } from '../hub/documents';
 import type { HubConnection } from '../hub/hub-connection';
+import { watchReleaseEvents } from '../hub/live-data';
 
 /** Where the status board gets its releases and hears that they changed (the hub, or a fake in tests). */
 export interface BoardSource {
@@ -17,13 +18,6 @@ export function createHubBoardSource(hub: Pick<HubConnection, 'apollo' | 'events
       const result = await hub.apollo.query<StatusBoardQueryResult>({ query: STATUS_BOARD_QUERY, fetchPolicy: 'network-only' });
       return result.data.releases.edges.map((edge) => edge.node);
     },
-    watchChanges(onChange) {
-      const offEvent = hub.events.onEvent(() => onChange());
-      const offResync = hub.events.onResync(onChange);
-      return () => {
-        offEvent();
-        offResync();
-      };
-    },
+    watchChanges: watchReleaseEvents(hub.events),
   };
 }

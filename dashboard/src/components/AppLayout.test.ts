@@ -18,12 +18,12 @@ async function mountLayout() {
     history: createMemoryHistory(),
     routes: [
       { path: '/', component: defineComponent({ template: '<h1>Board</h1>' }) },
-      { path: '/connectors', component: defineComponent({ template: '<h1>Connectors</h1>' }) },
+      ...['/kpis', '/incidents', '/stabilization', '/connectors'].map((path) => ({ path, component: defineComponent({ template: `<h1>${path}</h1>` }) })),
     ],
   });
   await router.push('/');
   const layout = mount(AppLayout, {
-    props: { session: { token: 't', viewer: { name: 'alice', role: 'RELEASE_MANAGER' } } },
+    props: { session: { token: 't', viewer: { name: 'alice', role: 'RELEASE_MANAGER', permissions: ['release:write', 'deployment:write'] } } },
     global: { plugins: [router] },
   });
   await flushPromises();
@@ -50,6 +50,9 @@ describe('AppLayout', () => {
     const links = layout.findAll('nav[aria-label=Views] a');
     expect(links.map((a) => [a.text(), a.attributes('href')])).toEqual([
       ['Status board', '/'],
+      ['Live KPIs', '/kpis'],
+      ['Incidents', '/incidents'],
+      ['Stabilization', '/stabilization'],
       ['Connectors', '/connectors'],
     ]);
     expect(layout.get('.viewer').text()).toContain('alice (release manager)');

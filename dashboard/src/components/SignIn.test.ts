@@ -23,7 +23,7 @@ describe('SignIn', () => {
   });
 
   it('checks the token with the hub on Enter and keeps the session in sessionStorage', async () => {
-    const fetch = hubAnswering(200, { data: { viewer: { name: 'wall-screen', role: 'VIEWER' } } });
+    const fetch = hubAnswering(200, { data: { viewer: { name: 'wall-screen', role: 'VIEWER', permissions: [] } } });
     const form = mount(SignIn);
     await form.get('input').setValue('rg_secret_token');
     await form.get('form').trigger('submit');
@@ -31,7 +31,7 @@ describe('SignIn', () => {
 
     const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
     expect((init.headers as Record<string, string>)['authorization']).toBe('Bearer rg_secret_token');
-    expect(session.value).toEqual({ token: 'rg_secret_token', viewer: { name: 'wall-screen', role: 'VIEWER' } });
+    expect(session.value).toEqual({ token: 'rg_secret_token', viewer: { name: 'wall-screen', role: 'VIEWER', permissions: [] } });
     expect(sessionStorage.getItem('releasegraph.token')).toBe('rg_secret_token');
   });
 

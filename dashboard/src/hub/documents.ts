@@ -1,58 +1,28 @@
-import { gql } from '@apollo/client/core';
+import { print } from 'graphql';
+import { graphql } from '../gql';
+import type { ConnectorsQuery, ReleaseEventsSubscription, StatusBoardQuery, ViewerQuery } from '../gql/graphql';
 
 /*
- * Operations and their result types, written by hand for this first slice.
- * They follow schema/schema.graphql; GraphQL Code Generator (client preset) replaces them later.
+ * The operations the shared parts of the dashboard send. Their result types are generated from
+ * schema/schema.graphql by GraphQL Code Generator (`pnpm codegen`, run before builds and tests);
+ * the aliases below name the parts the components pass around. Views keep their own operations
+ * next to them.
  */
 
-export type ReleaseStatus = 'PLANNED' | 'SCHEDULED' | 'DEPLOYING' | 'STABILIZING' | 'DONE' | 'ROLLED_BACK' | 'CANCELLED';
-export type DeploymentStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'ROLLED_BACK' | 'CANCELLED';
-export type VerdictOutcome = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
-export type EnvironmentTier = 'DEV' | 'TEST' | 'STAGING' | 'PROD';
-export type StabilizationStatus = 'OPEN' | 'EXTENDED' | 'STABLE' | 'ROLLED_BACK';
-export type RollbackDecisionStatus = 'RECOMMENDED' | 'ROLLED_BACK' | 'DISMISSED';
-export type IncidentStatus = 'TRIGGERED' | 'ACKNOWLEDGED' | 'RESOLVED';
-export type ConnectorStatus = 'OK' | 'WAITING' | 'FAILING' | 'CIRCUIT_OPEN';
-export type Role = 'VIEWER' | 'ANALYST' | 'ENGINEER' | 'APPROVER' | 'RELEASE_MANAGER' | 'ADMIN' | 'INTEGRATION';
-
-export interface BoardDeployment {
-  id: string;
-  status: DeploymentStatus;
-  version: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  service: { id: string; name: string };
-  environment: { id: string; name: string; tier: EnvironmentTier };
-  verdicts: { id: string; outcome: VerdictOutcome }[];
-  rollbackDecision: { id: string; status: RollbackDecisionStatus; mode: 'AUTOMATIC' | 'RECOMMENDED'; reason: string; decidedAt: string } | null;
-}
-
-export interface BoardStabilization {
-  id: string;
-  status: StabilizationStatus;
-  startsAt: string;
-  endsAt: string;
-  owners: { owner: string; serviceId: string; service: { name: string } }[];
-}
-
-export interface BoardRelease {
-  id: string;
-  name: string;
-  version: string;
-  status: ReleaseStatus;
-  plannedStart: string | null;
-  updatedAt: string;
-  deployments: BoardDeployment[];
-  stabilization: BoardStabilization | null;
-  incidents: { id: string; status: IncidentStatus }[];
-}
-
-export interface StatusBoardQueryResult {
-  releases: { edges: { node: BoardRelease }[] };
-}
+export type {
+  ConnectorStatus,
+  DeploymentStatus,
+  EnvironmentTier,
+  IncidentStatus,
+  ReleaseStatus,
+  Role,
+  RollbackDecisionStatus,
+  StabilizationStatus,
+  VerdictOutcome,
+} from '../gql/graphql';
 
 /** Every release the board shows, newest first (the hub's order). */
-export const STATUS_BOARD_QUERY = gql`
+export const STATUS_BOARD_QUERY = graphql(`
   query StatusBoard {
     releases(first: 50) {
       edges {
@@ -63,6 +33,23 @@ export const STATUS_BOARD_QUERY = gql`
           status
           plannedStart
           updatedAt
+          changes {
+            id
+            key
+            state
+            approvals {
+              id
+              decision
+            }
+          }
+          pipelines {
+            id
+            status
+            gates {
+              name
+              status
+            }
+          }
           deployments {
             id
             status
@@ -102,32 +89,32 @@ export const STATUS_BOARD_QUERY = gql`
                 name
               }
             }
+            escalations {
+              id
+              status
+              level
+              paged
+              nextEscalationAt
+            }
           }
           incidents {
             id
+            key
             status
+            severity
           }
         }
       }
     }
   }
-`;
+`);
 
-export interface ConnectorHealth {
-  id: string;
-  kind: string;
-  status: ConnectorStatus;
-  lastSuccessAt: string | null;
-  lag: number | null;
-  lastError: string | null;
-  deadLetters: number;
-}
+export type StatusBoardQueryResult = StatusBoardQuery;
+export type BoardRelease = StatusBoardQuery['releases']['edges'][number]['node'];
+export type BoardDeployment = BoardRelease['deployments'][number];
+export type BoardStabilization = NonNullable<BoardRelease['stabilization']>;
 
-export interface ConnectorsQueryResult {
-  connectors: ConnectorHealth[];
-}
-
-export const CONNECTORS_QUERY = gql`
+export const CONNECTORS_QUERY = graphql(`
   query Connectors {
     connectors {
       id
@@ -139,30 +126,40 @@ export const CONNECTORS_QUERY = gql`
       deadLetters
     }
   }
-`;
+`);
 
-/** Who the signed-in token belongs to. */
-export interface Viewer {
-  name: string;
-  role: Role;
-}
+export type ConnectorsQueryResult = ConnectorsQuery;
+export type ConnectorHealth = ConnectorsQuery['connectors'][number];
+
+/** Who the signed-in token belongs to (sign-in sends it over plain HTTP, before any client exists). */
+export const VIEWER_QUERY = print(
+  graphql(`
+    query Viewer {
+      viewer {
+        name
+        role
+        permissions
+      }
+    }
+  `),
+);
+
+export type Viewer = ViewerQuery['viewer'];
 
 /** What the dashboard needs of a release event: where to resume, and what changed. */
-export interface ReleaseEventSummary {
-  cursor: string;
-  type: string;
-  releaseId: string | null;
-  occurredAt: string;
-}
+export type ReleaseEventSummary = ReleaseEventsSubscription['releaseEvents'];
 
-/** A plain string: the feed sends it over graphql-ws itself, to control `after` on every (re)subscribe. */
-export const RELEASE_EVENTS_SUBSCRIPTION = /* GraphQL */ `
+const RELEASE_EVENTS_DOCUMENT = graphql(`
   subscription ReleaseEvents($after: String) {
     releaseEvents(after: $after) {
       cursor
       type
       releaseId
+      subjectId
       occurredAt
     }
   }
-`;
+`);
+
+/** As text: the feed sends it over graphql-ws itself, to control `after` on every (re)subscribe. */
+export const RELEASE_EVENTS_SUBSCRIPTION = print(RELEASE_EVENTS_DOCUMENT);

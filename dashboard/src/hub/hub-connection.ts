@@ -4,7 +4,7 @@ import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient, type Client } from 'graphql-ws';
 import type { InjectionKey } from 'vue';
-import type { Viewer } from './documents';
+import { VIEWER_QUERY, type Viewer } from './documents';
 import { createReleaseEventFeed, type ReleaseEventFeed } from './release-event-feed';
 
 /** Everything a view needs to talk to the hub for one signed-in token. */
@@ -85,7 +85,7 @@ export async function fetchViewer(token: string, origin = window.location.origin
   const response = await fetch(`${origin}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: 'query Viewer { viewer { name role } }' }),
+    body: JSON.stringify({ query: VIEWER_QUERY }),
   });
   const body = (await response.json().catch(() => null)) as {
     data?: { viewer?: Viewer };

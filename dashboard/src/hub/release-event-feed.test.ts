@@ -32,7 +32,7 @@ function fakeSocket() {
     connect: () => handlers['connected']!.forEach((h) => h()),
     drop: () => handlers['closed']!.forEach((h) => h()),
     deliver: (cursor: string, type = 'deployment.status_changed') => {
-      const event: ReleaseEventSummary = { cursor, type, releaseId: 'rel-1', occurredAt: '2026-11-26T09:00:00Z' };
+      const event: ReleaseEventSummary = { cursor, type, releaseId: 'rel-1', subjectId: 'dep-1', occurredAt: '2026-11-26T09:00:00Z' };
       active().forEach((s) => s.sink.next({ data: { releaseEvents: event } }));
     },
   };

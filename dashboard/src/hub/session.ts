@@ -1,4 +1,4 @@
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { Viewer } from './documents';
 
 const TOKEN_KEY = 'releasegraph.token';
@@ -13,7 +13,8 @@ function readStoredSession(): Session | null {
   try {
     const token = sessionStorage.getItem(TOKEN_KEY);
     const viewer = JSON.parse(sessionStorage.getItem(VIEWER_KEY) ?? 'null') as Viewer | null;
-    return token && viewer ? { token, viewer } : null;
+    // A session stored by an older dashboard has no permissions: sign in again rather than guess.
+    return token && viewer && Array.isArray(viewer.permissions) ? { token, viewer } : null;
   } catch {
     return null;
   }
@@ -37,4 +38,12 @@ export function signOut(reason: string | null = null): void {
   sessionStorage.removeItem(VIEWER_KEY);
   signOutReason.value = reason;
   session.value = null;
+}
+
+/** The hub's permission names a view may check before offering an action (the hub enforces them regardless). */
+export type Permission = 'release:write' | 'deployment:write' | 'change:write' | 'catalog:write' | 'connector:operate' | 'token:manage';
+
+/** Whether the signed-in role may do it: views hide buttons the hub would refuse. */
+export function usePermission(permission: Permission) {
+  return computed(() => session.value?.viewer.permissions.includes(permission) ?? false);
 }

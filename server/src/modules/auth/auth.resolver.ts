@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver } fro
 import { RequirePermission } from '../../graphql/authorization.js';
 import type { GraphContext } from '../../graphql/context.js';
 import { ApiToken } from './api-token.entity.js';
-import { Permission, Role } from './roles.js';
+import { Permission, Role, roleGrants } from './roles.js';
 
 @InputType()
 export class CreateApiTokenInput {
@@ -29,13 +29,19 @@ export class Viewer {
 
   @Field(() => Role)
   role!: Role;
+
+  @Field(() => [String], {
+    description: 'What the role may change (e.g. release:write, deployment:write); dashboards offer only these actions.',
+  })
+  permissions!: string[];
 }
 
 @Resolver()
 export class AuthResolver {
   @Query(() => Viewer, { description: 'Who the token in this request belongs to.' })
   viewer(@Ctx() ctx: GraphContext): Viewer {
-    return { name: ctx.caller.name, role: ctx.caller.role };
+    const { name, role } = ctx.caller;
+    return { name, role, permissions: Object.values(Permission).filter((p) => roleGrants(role, p)) };
   }
 
   @Mutation(() => CreatedApiToken)
