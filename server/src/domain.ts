@@ -13,6 +13,7 @@ import { ReleaseManager } from './modules/releases/release.service.js';
 import { ServiceCatalog } from './modules/services/service.service.js';
 import { WritePath } from './write/write-path.js';
 import { ConnectorService } from './modules/connectors/connector.service.js';
+import { RollupSignal } from './modules/telemetry/rollup-signal.js';
 import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry.service.js';
 import { DEFAULT_POLICY, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
 import { Notifier, type NotificationChannel } from './modules/notifications/notifier.js';
@@ -41,6 +42,8 @@ export interface Domain {
   pubsub: PubSub;
   connectors: ConnectorService;
   telemetry: TelemetryStore;
+  /** Which telemetry rollups just changed (live KPI charts listen). */
+  rollups: RollupSignal;
   verifier: Verifier;
   notifier: Notifier;
   slos: SloService;
@@ -76,6 +79,7 @@ export function createDomain(
   { afterCommit, connectors, connectorWorkRoot, telemetry, verification, notifications, stabilization, synthetics, burnAlerts, log }: DomainOptions,
 ): Domain {
   const writes = new WritePath(db, afterCommit);
+  const rollups = new RollupSignal(pubsub);
   const commits = new CommitLedger(db, writes);
   return {
     writes,
@@ -97,7 +101,9 @@ export function createDomain(
       writes,
       log.child({ module: 'telemetry' }),
       telemetry ? { retentionMs: telemetry.retention, graceMs: telemetry.grace } : DEFAULT_RETENTION,
+      rollups,
     ),
+    rollups,
     verifier: new Verifier(db, writes, log.child({ module: 'verification' }), verification ?? DEFAULT_POLICY),
     notifier: new Notifier(db, notifications ?? [], log.child({ module: 'notifications' })),
     slos: new SloService(db, writes, log.child({ module: 'slo' }), burnAlerts ?? DEFAULT_BURN_RULES),

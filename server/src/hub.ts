@@ -120,6 +120,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
         await domain.notifier.stop();
         await stopHttp();
         await relay.stop();
+        await domain.rollups.close();
         await pubsub.close();
         await db.destroy();
         await embedded?.stop();

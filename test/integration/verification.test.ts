@@ -212,4 +212,29 @@ describe('live KPIs', () => {
       await client.dispose();
     }
   });
+
+  it('pushes a change as soon as OTLP traffic committed it, not at the next interval', async () => {
+    await deploy('search', 'staging', '9.0.0');
+    await traffic('search', '9.0.0', 'staging', 10, 0);
+    const client = wsClient(hub.url, ADMIN_TOKEN);
+    const points: Array<{ value: number; samples: number }> = [];
+    // Five minutes between looks: only the commit's signal can bring the change within the wait below.
+    const dispose = client.subscribe<{ kpiUpdated: { value: number; samples: number } }>(
+      {
+        query: `subscription { kpiUpdated(service: "search", environment: "staging", version: "9.0.0", metric: "throughput", step: 3600, intervalSeconds: 300) { value samples } }`,
+      },
+      { next: (r) => r.data && points.push(r.data.kpiUpdated), error: () => undefined, complete: () => undefined },
+    );
+    try {
+      await waitFor('the first point', async () => points.length >= 1, 10_000);
+      expect(points[0]!.samples).toBe(10);
+      for (const total of [20, 30, 40]) {
+        await traffic('search', '9.0.0', 'staging', 10, 0);
+        await waitFor(`the point with ${total} spans`, async () => points.at(-1)!.samples === total, 10_000);
+      }
+    } finally {
+      dispose();
+      await client.dispose();
+    }
+  });
 });

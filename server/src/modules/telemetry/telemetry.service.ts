@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { BinaryCopyWriter } from '../../ingest/pg-copy-binary.js';
 import type { LogInput, SpanInput } from '../../ingest/otlp/otlp.js';
+import type { RollupSignal } from './rollup-signal.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath } from '../../write/write-path.js';
@@ -185,6 +186,8 @@ export class TelemetryStore {
     private readonly writes: WritePath,
     private readonly log: Logger,
     readonly retention: TelemetryRetention = DEFAULT_RETENTION,
+    /** Tells live KPI charts which rollups a commit changed. */
+    private readonly rollups?: RollupSignal,
   ) {}
 
   /**
@@ -231,7 +234,9 @@ export class TelemetryStore {
             group.map((g) => g.copyRows),
           )
         ) {
-          await this.observe(distinctIdentities(all));
+          const touched = distinctIdentities(all);
+          this.rollups?.announce(touched);
+          await this.observe(touched);
           for (const g of group) g.resolve();
           continue;
         }
@@ -270,6 +275,7 @@ export class TelemetryStore {
         spans.map((s) => s.attributesJson),
       ]),
     );
+    this.rollups?.announce(distinctIdentities(identities));
     await this.observe(identities);
   }
 

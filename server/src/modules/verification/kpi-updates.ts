@@ -1,20 +1,40 @@
 import type { KpiPoint, KpiReader, KpiScope } from './kpi-reader.js';
 
+/** Subscribes to "the rollups of this scope changed" (RollupSignal.watch); returns the function that stops. */
+export type WatchRollups = (scope: KpiScope, onChange: () => void) => () => void;
+
 /**
  * Live KPI points for one scope and metric: the current step at once, then every step that is new
- * or changed, looked up every `intervalMs` (KPIs change with every OTLP batch, so a change feed
- * per batch would flood; a look every few seconds is what a chart needs, and it works the same on
- * every hub instance). Ends as soon as the subscriber leaves.
+ * or changed. It looks again as soon as a telemetry commit changed the scope's rollups (`watch`),
+ * one look at a time (signals during a look coalesce into one more), and every `intervalMs`
+ * regardless — for KPIs that come from Prometheus samples, and in case a signal was lost. Ends as
+ * soon as the subscriber leaves.
  */
-export function kpiUpdates(kpis: KpiReader, metric: string, scope: KpiScope, stepSeconds: number, intervalMs: number): AsyncIterableIterator<KpiPoint> {
+export function kpiUpdates(
+  kpis: KpiReader,
+  metric: string,
+  scope: KpiScope,
+  stepSeconds: number,
+  intervalMs: number,
+  watch?: WatchRollups,
+): AsyncIterableIterator<KpiPoint> {
   const sent = new Map<number, string>();
   const queue: KpiPoint[] = [];
   let waiting: { resolve: (r: IteratorResult<KpiPoint>) => void; reject: (error: unknown) => void } | null = null;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let failure: unknown = null;
+  let looking = false;
+  let lookAgain = false;
 
   const look = async () => {
+    clearTimeout(timer);
+    if (closed) return;
+    if (looking) {
+      lookAgain = true;
+      return;
+    }
+    looking = true;
     const now = Date.now();
     const stepMs = stepSeconds * 1000;
     const from = new Date(Math.floor(now / stepMs) * stepMs - stepMs);
@@ -31,19 +51,28 @@ export function kpiUpdates(kpis: KpiReader, metric: string, scope: KpiScope, ste
       }
       // Forget steps that can no longer change.
       for (const at of sent.keys()) if (at < from.getTime()) sent.delete(at);
-      if (!closed) timer = setTimeout(() => void look(), intervalMs);
     } catch (error) {
       // The database failed (or the hub is stopping): the subscriber gets the error, the hub goes on.
       failure = error;
       closed = true;
+      stopWatching?.();
       waiting?.reject(error);
       waiting = null;
+    } finally {
+      looking = false;
     }
+    if (closed) return;
+    if (lookAgain) {
+      lookAgain = false;
+      void look();
+    } else timer = setTimeout(() => void look(), intervalMs);
   };
+  const stopWatching = watch?.(scope, () => void look());
   void look();
 
   const finish = (): Promise<IteratorResult<KpiPoint>> => {
     closed = true;
+    stopWatching?.();
     clearTimeout(timer);
     waiting?.resolve({ value: undefined, done: true });
     waiting = null;

@@ -35,7 +35,8 @@ export class VerificationResolver {
   }
 
   @Subscription(() => KpiPoint, {
-    description: 'Live points of a KPI for a chart: the current step at once, then each new or changed step (looked up every intervalSeconds).',
+    description:
+      'Live points of a KPI for a chart: the current step at once, then each new or changed step — as soon as OTLP traffic changed it, and every intervalSeconds (Prometheus KPIs).',
     subscribe: ({ args, context }) => {
       const a = args as { service: string; environment: string; version: string; metric: string; step: number; intervalSeconds: number };
       if (a.step < 1 || a.step > 86_400) throw new BadUserInputError('step', 'between 1 second and 1 day');
@@ -47,6 +48,7 @@ export class VerificationResolver {
         { service: a.service, environment: a.environment, version: a.version },
         a.step,
         a.intervalSeconds * 1000,
+        (scope, onChange) => ctx.domain.rollups.watch(scope, onChange),
       );
     },
   })
