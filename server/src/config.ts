@@ -149,6 +149,8 @@ export interface HubConfig {
   production: boolean;
   logLevel: string;
   file: z.infer<typeof fileSchema>;
+  /** The top-level sections the config file gives (the demo paces only what was left to the defaults). */
+  fileSections: string[];
   /** The connectors of the config file, each parsed against its kind's spec. */
   connectors: ParsedConnectors['configs'];
 }
@@ -173,7 +175,7 @@ export function substituteEnv(text: string, env: NodeJS.ProcessEnv, problems: st
   });
 }
 
-function loadConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, problems: string[]) {
+function loadConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, problems: string[], sections: string[]) {
   const file = explicit ?? (fs.existsSync('releasegraph.yaml') ? 'releasegraph.yaml' : undefined);
   if (!file) return fileSchema.parse({});
   let raw: string;
@@ -195,6 +197,7 @@ function loadConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, pr
     for (const issue of parsed.error.issues) problems.push(`config file ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     return fileSchema.parse({});
   }
+  if (data && typeof data === 'object') sections.push(...Object.keys(data));
   return parsed.data;
 }
 
@@ -205,7 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
-  const file = loadConfigFile(env.RELEASEGRAPH_CONFIG, env, problems);
+  const fileSections: string[] = [];
+  const file = loadConfigFile(env.RELEASEGRAPH_CONFIG, env, problems, fileSections);
   const connectors = parseConnectorConfigs(file.connectors);
   problems.push(...connectors.problems);
   if (problems.length || !parsed.success) throw new ConfigError(problems);
@@ -222,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     file,
+    fileSections,
     connectors: connectors.configs,
   };
 }

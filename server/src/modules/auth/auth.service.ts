@@ -78,6 +78,26 @@ export class AuthService {
    * Makes sure a token with exactly this secret exists with the admin role (RELEASEGRAPH_ADMIN_TOKEN),
    * and revokes the tokens earlier values of the variable created: changing it rotates the secret.
    */
+  /**
+   * Gives the token called `name` a new secret and `role` (creating it when there is none) and
+   * returns the secret: the old secret stops working, no second token piles up beside it.
+   */
+  async reissueToken(actor: Actor, name: string, role: Role, reason: string): Promise<string> {
+    const token = generateToken();
+    await this.writes.run(actor, async (tx) => {
+      const row = await tx.manager.findOne(ApiToken, { where: { name }, lock: { mode: 'pessimistic_write' } });
+      if (row) {
+        await tx.manager.update(ApiToken, { id: row.id }, { tokenHash: hashToken(token), role, revokedAt: null });
+        tx.record({ type: 'token.updated', subjectType: 'ApiToken', subjectId: row.id, payload: { name, role, reason } });
+      } else {
+        const id = `rg:token:${crypto.randomUUID()}`;
+        await tx.manager.insert(ApiToken, { id, name, role, tokenHash: hashToken(token), createdBy: actor.name, revokedAt: null });
+        tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: id, payload: { name, role } });
+      }
+    });
+    return token;
+  }
+
   async ensureAdminToken(token: string): Promise<void> {
     const hash = hashToken(token);
     const repo = this.db.getRepository(ApiToken);
