@@ -191,5 +191,15 @@ describe('incidents during stabilization', () => {
         reason: expect.stringMatching(/^suspected in incident RG-ledger-2\.0\.0-prod-\d{8}T\d{6} \(Error spike on ledger 2\.0\.0/),
       }),
     ]);
+    // The incident came without a release; its most likely suspect belongs to this one, so the release shows it.
+    const linked = await gqlOk<any>(hub.url, 'query($id: ID!) { release(id: $id) { incidents { key } } }', { id: release }, ADMIN_TOKEN);
+    expect(linked.release.incidents).toEqual([{ key: expect.stringMatching(/^RG-ledger-2\.0\.0-prod-/) }]);
+    const log = await gqlOk<any>(
+      hub.url,
+      'query($id: ID!) { releaseEventLog(filter: { releaseId: $id }, first: 100) { edges { node { type actor } } } }',
+      { id: release },
+      ADMIN_TOKEN,
+    );
+    expect(log.releaseEventLog.edges.map((e: any) => e.node)).toContainEqual({ type: 'incident.release_linked', actor: expect.any(String) });
   });
 });

@@ -127,9 +127,15 @@ export class StabilizationService {
     });
   }
 
-  /** A new incident pages the owners of its confident suspects whose releases are stabilizing. */
+  /**
+   * A new incident pages the owners of its confident suspects whose releases are stabilizing. An
+   * incident that came without a release (a page names a service, not a release) is linked to the
+   * release of its most likely suspect, so the release shows it.
+   */
   private async pageSuspects(m: EntityManager, incidentId: string, now: Date): Promise<void> {
     const { suspects } = await new IncidentCorrelator(this.db).correlate(incidentId);
+    const top = suspects[0];
+    if (top && top.confidence >= SUSPECT_CONFIDENCE) await this.linkToSuspectRelease(incidentId, top.deploymentId);
     for (const s of suspects.filter((x) => x.confidence >= SUSPECT_CONFIDENCE)) {
       const [d] = (await m.query('SELECT release_id, service_id FROM deployment WHERE id = $1', [s.deploymentId])) as Array<{
         release_id: string | null;
@@ -144,6 +150,26 @@ export class StabilizationService {
         now,
       );
     }
+  }
+
+  private async linkToSuspectRelease(incidentId: string, deploymentId: string): Promise<void> {
+    await this.writes.run(STEWARD, async (tx) => {
+      const [linked] = (await tx.manager.query(
+        `UPDATE incident i SET release_id = d.release_id, updated_at = now() FROM deployment d
+          WHERE i.id = $1 AND i.release_id IS NULL AND d.id = $2 AND d.release_id IS NOT NULL
+          RETURNING i.key, i.release_id`,
+        [incidentId, deploymentId],
+      )) as [Array<{ key: string; release_id: string }>, number];
+      const row = linked[0];
+      if (!row) return;
+      tx.record({
+        type: 'incident.release_linked',
+        subjectType: 'Incident',
+        subjectId: incidentId,
+        releaseId: row.release_id,
+        payload: { key: row.key, releaseId: row.release_id, deploymentId, reason: 'its most likely suspect belongs to the release' },
+      });
+    });
   }
 
   private async raise(releaseId: string, serviceId: string | null, reason: string, now: Date): Promise<void> {
