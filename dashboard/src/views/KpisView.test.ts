@@ -227,6 +227,27 @@ describe('KpisView', () => {
     expect(hub.markers().verdicts.map((v) => v.label)).toEqual(['FAIL']);
   });
 
+  it('looks back as far as the Range asks, in pieces the hub accepts, and keeps it in the URL', async () => {
+    const hub = await mountView(full);
+    await vi.waitFor(() => expect(hub.count('KpiSeries')).toBe(1));
+    const range = hub.view
+      .findAll('label')
+      .find((label) => label.text().startsWith('Range'))!
+      .get('select');
+    await range.setValue('30d');
+    await vi.waitFor(() => expect(hub.router.currentRoute.value.query['range']).toBe('30d'));
+    await vi.waitFor(() => expect(hub.count('KpiSeries')).toBe(6));
+    const pieces = hub.requests
+      .filter((r) => r.name === 'KpiSeries')
+      .slice(1)
+      .map((r) => ({ from: Date.parse(String(r.variables['from'])), to: Date.parse(String(r.variables['to'])) }));
+    // 30 days of minutes = 43,200 steps: five requests of at most 10,000, end to end.
+    expect(pieces).toHaveLength(5);
+    for (let i = 1; i < pieces.length; i++) expect(pieces[i]!.from).toBe(pieces[i - 1]!.to);
+    for (const piece of pieces) expect((piece.to - piece.from) / 60_000).toBeLessThanOrEqual(10_000);
+    expect((pieces.at(-1)!.to - pieces[0]!.from) / 86_400_000).toBeCloseTo(30, 2);
+  });
+
   it('says so when the hub has seen no deployment', async () => {
     const hub = await mountView({ KpiCatalog: { services: { edges: [] }, deployments: { edges: [] } } });
     await vi.waitFor(() => expect(hub.view.text()).toContain('No deployments yet.'));
