@@ -44,12 +44,16 @@ export function useLiveData<T>(source: LiveSource<T>, { refreshDelayMs = 300 } =
     try {
       const next = await source.load();
       if (unmounted) return;
-      data.value = next;
-      error.value = null;
-      updatedAt.value = new Date();
+      // Something changed while this load ran (a new selection, an event): its answer may be stale
+      // already, and showing it could undo the change; the next load's answer is shown instead.
+      if (!pendingReload) {
+        data.value = next;
+        error.value = null;
+        updatedAt.value = new Date();
+      }
     } catch (failure) {
       if (unmounted) return;
-      error.value = failure instanceof Error ? failure.message : String(failure);
+      if (!pendingReload) error.value = failure instanceof Error ? failure.message : String(failure);
     } finally {
       loading.value = false;
     }
