@@ -118,9 +118,10 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     stop: () =>
       (stopping ??= (async () => {
         await estate?.stop();
-        await demo?.close();
         await stopJobs();
         await domain.connectors.stop();
+        // After the connectors: the demo's Jira and Prometheus are their sources.
+        await demo?.close();
         await domain.notifier.stop();
         await stopHttp();
         await relay.stop();

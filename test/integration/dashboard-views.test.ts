@@ -98,8 +98,8 @@ describe.runIf(hasBrowser)('every view of the dashboard in Chromium, on the demo
       },
       90_000,
     );
-    const broken = (await call(`{ releases(first: 20, filter: { status: [ROLLED_BACK] }) { edges { node { id name version } } } }`)).releases.edges[0]
-      ?.node as { id: string; name: string; version: string } | undefined;
+    const broken = (await call(`{ releases(first: 20, filter: { status: [ROLLED_BACK] }) { edges { node { id name version } } } }`)).releases.edges[0]?.node as
+      { id: string; name: string; version: string } | undefined;
     expect(broken).toBeDefined();
 
     const { context, page } = await openContext();
@@ -108,7 +108,10 @@ describe.runIf(hasBrowser)('every view of the dashboard in Chromium, on the demo
     await page.screenshot({ path: path.join(artifacts, 'view-board.png'), fullPage: true });
 
     // The release view of the broken release, from its card.
-    await page.getByRole('link', { name: new RegExp(`${broken!.name}.*${broken!.version.replace(/\./g, '\\.')}`) }).first().click();
+    await page
+      .getByRole('link', { name: new RegExp(`${broken!.name}.*${broken!.version.replace(/\./g, '\\.')}`) })
+      .first()
+      .click();
     await page.locator('[data-testid=release-graph]').waitFor({ timeout: 15_000 });
     await page.locator('[data-testid=rollback-decisions]').waitFor({ timeout: 15_000 });
     await expect.poll(() => page.locator('[data-testid=release-timeline] li').count(), { timeout: 15_000 }).toBeGreaterThan(3);
@@ -117,11 +120,33 @@ describe.runIf(hasBrowser)('every view of the dashboard in Chromium, on the demo
     await visit(page, 'Live KPIs', '[data-testid=kpi-chart] canvas', 'view-kpis.png');
     await page.waitForFunction(() => performance.getEntriesByName('releasegraph:kpi:first-paint').length > 0, null, { timeout: 15_000 });
 
+    // A release of our own in its stabilization window (the demo's windows come and go with its story;
+    // created after the KPI view, which shows the newest production deployment, this one has no traffic):
+    // a release manager may assign it an owner, a viewer may not.
+    const service = (await call(`mutation { createService(input: { name: "ledger" }) { id } }`)).createService.id;
+    const environments = (await call(`{ environments(first: 20) { edges { node { id name } } } }`)).environments.edges as Array<{
+      node: { id: string; name: string };
+    }>;
+    const production = environments.find((e) => e.node.name === 'production')!.node.id;
+    const ledger = (await call(`mutation { createRelease(input: { name: "Ledger", version: "1.0.0" }) { id } }`)).createRelease.id as string;
+    await call(`mutation($id: ID!) { updateRelease(input: { id: $id, status: DEPLOYING }) { id } }`, { id: ledger });
+    await call(`mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id } }`, {
+      i: { serviceId: service, environmentId: production, version: '1.0.0', releaseId: ledger, status: 'SUCCEEDED' },
+    });
+    await waitFor(
+      "the ledger release's window",
+      async () => (await call(`query($id: ID!) { release(id: $id) { stabilization { status } } }`, { id: ledger })).release.stabilization?.status === 'OPEN',
+      15_000,
+    );
+    const ledgerWindow = (p: Page) => p.locator('[data-testid=stabilization-window]', { hasText: 'Ledger 1.0.0' });
+    const actions = /^(acknowledge|resolve|accept rollback|dismiss|hand off|assign owner)\b/i;
+
     await visit(page, 'Incidents', '[data-testid=suspects] li', 'view-incidents.png');
     await page.locator('[data-testid=trace-waterfall] [role=list] button, [data-testid=trace-waterfall] li').first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: path.join(artifacts, 'view-incidents.png'), fullPage: true });
 
     await visit(page, 'Stabilization', '[data-testid=stabilization-window]', 'view-stabilization.png');
+    await ledgerWindow(page).getByRole('button', { name: actions }).first().waitFor({ timeout: 15_000 });
     await visit(page, 'Connectors', 'table tbody tr', 'view-connectors.png');
     await context.close();
 
@@ -131,9 +156,10 @@ describe.runIf(hasBrowser)('every view of the dashboard in Chromium, on the demo
     await signIn(viewerPage, viewerToken);
     await viewerPage.goto(`${hub.url}/releases/${encodeURIComponent(broken!.id)}`, { waitUntil: 'domcontentloaded' });
     await viewerPage.locator('[data-testid=rollback-decisions]').waitFor({ timeout: 15_000 });
-    const actions = /acknowledge|resolve|accept|dismiss|hand off|assign/i;
     expect(await viewerPage.getByRole('button', { name: actions }).count()).toBe(0);
+    // The same open window the admin could assign an owner, without the button.
     await visit(viewerPage, 'Stabilization', '[data-testid=stabilization-window]', 'view-stabilization-viewer.png');
+    await ledgerWindow(viewerPage).waitFor({ timeout: 15_000 });
     expect(await viewerPage.getByRole('button', { name: actions }).count()).toBe(0);
     await viewerContext.close();
 

@@ -48,7 +48,10 @@ export async function prepareDemo(config: HubConfig): Promise<DemoSetup> {
   for (const service of Object.values(SHOP)) await repos.ensure(service);
   const counters = new KpiCounters();
   const jira = await startJiraSite();
-  const prometheus = await startPrometheusEndpoint(counters);
+  const prometheus = await startPrometheusEndpoint(counters).catch(async (error: unknown) => {
+    await jira.close();
+    throw error;
+  });
 
   const poll = pollMs(config.demoStepMs);
   const connectors: Array<{ id: string; kind: string; settings: Record<string, unknown>; signed: boolean }> = [

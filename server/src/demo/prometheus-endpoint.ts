@@ -22,12 +22,18 @@ type Second = { sessions: number; conversions: number };
 /** Sessions and conversions per second of each service version — what a scrape of the shop would give Prometheus. */
 export class KpiCounters {
   private readonly series = new Map<string, { labels: Record<string, string>; seconds: Map<number, Second> }>();
+  private lastPrune = 0;
 
   record(labels: { service: string; environment: string; version: string }, converted: boolean, at = Date.now()): void {
     const key = `${labels.service}|${labels.environment}|${labels.version}`;
     let s = this.series.get(key);
     if (!s) this.series.set(key, (s = { labels: { ...labels }, seconds: new Map() }));
     const second = Math.floor(at / 1000);
+    // Pruned here too (once a minute), not only when queried: nothing may be querying (no connector, a stopped one).
+    if (second - this.lastPrune >= 60) {
+      this.lastPrune = second;
+      this.prune(at);
+    }
     const bucket = s.seconds.get(second) ?? { sessions: 0, conversions: 0 };
     bucket.sessions++;
     if (converted) bucket.conversions++;

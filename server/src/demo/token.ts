@@ -19,6 +19,8 @@ export async function demoToken(domain: Domain, dir: string, log: Logger): Promi
   if (kept && (await domain.auth.authenticate(kept))?.name === NAME) return kept;
 
   const token = await domain.auth.reissueToken(DEMO_ACTOR, NAME, Role.RELEASE_MANAGER, 'the demo estate restarted: new secret');
+  // An operator revoked it: that stands, and the story does not run.
+  if (token === null) throw new Error(`the "${NAME}" API token was revoked; the demo estate stays off`);
   try {
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(file, `${token}\n`, { mode: 0o600 });

@@ -75,29 +75,33 @@ export class AuthService {
   }
 
   /**
-   * Makes sure a token with exactly this secret exists with the admin role (RELEASEGRAPH_ADMIN_TOKEN),
-   * and revokes the tokens earlier values of the variable created: changing it rotates the secret.
+   * Gives the token called `name` that `actor` created a new secret and `role` (creating it when
+   * there is none) and returns the secret: the old secret stops working, no second token piles up
+   * beside it. A token someone revoked stays revoked (null); a token of that name created by
+   * someone else is not touched (a ConflictError on the unique name).
    */
-  /**
-   * Gives the token called `name` a new secret and `role` (creating it when there is none) and
-   * returns the secret: the old secret stops working, no second token piles up beside it.
-   */
-  async reissueToken(actor: Actor, name: string, role: Role, reason: string): Promise<string> {
+  async reissueToken(actor: Actor, name: string, role: Role, reason: string): Promise<string | null> {
     const token = generateToken();
-    await this.writes.run(actor, async (tx) => {
-      const row = await tx.manager.findOne(ApiToken, { where: { name }, lock: { mode: 'pessimistic_write' } });
+    const reissued = await this.writes.run(actor, async (tx) => {
+      const row = await tx.manager.findOne(ApiToken, { where: { name, createdBy: actor.name }, lock: { mode: 'pessimistic_write' } });
+      if (row?.revokedAt) return false;
       if (row) {
-        await tx.manager.update(ApiToken, { id: row.id }, { tokenHash: hashToken(token), role, revokedAt: null });
+        await tx.manager.update(ApiToken, { id: row.id }, { tokenHash: hashToken(token), role });
         tx.record({ type: 'token.updated', subjectType: 'ApiToken', subjectId: row.id, payload: { name, role, reason } });
       } else {
         const id = `rg:token:${crypto.randomUUID()}`;
         await tx.manager.insert(ApiToken, { id, name, role, tokenHash: hashToken(token), createdBy: actor.name, revokedAt: null });
         tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: id, payload: { name, role } });
       }
+      return true;
     });
-    return token;
+    return reissued ? token : null;
   }
 
+  /**
+   * Makes sure a token with exactly this secret exists with the admin role (RELEASEGRAPH_ADMIN_TOKEN),
+   * and revokes the tokens earlier values of the variable created: changing it rotates the secret.
+   */
   async ensureAdminToken(token: string): Promise<void> {
     const hash = hashToken(token);
     const repo = this.db.getRepository(ApiToken);

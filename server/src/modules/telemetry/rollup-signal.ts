@@ -30,9 +30,14 @@ export class RollupSignal {
 
   /** Calls `onChange` whenever a commit changed the rollups of `identity`. Returns the function that stops. */
   watch(identity: RollupIdentity, onChange: () => void): () => void {
-    this.subscription ??= this.pubsub.subscribe(ROLLUPS_CHANNEL, (message) => this.deliver(message));
-    // A pub/sub that cannot subscribe leaves the watchers on their intervals.
-    this.subscription.catch(() => undefined);
+    if (!this.subscription) {
+      const subscribing = this.pubsub.subscribe(ROLLUPS_CHANNEL, (message) => this.deliver(message));
+      // A pub/sub that cannot subscribe leaves the watchers on their intervals; the next watch tries again.
+      subscribing.catch(() => {
+        if (this.subscription === subscribing) this.subscription = null;
+      });
+      this.subscription = subscribing;
+    }
     const key = keyOf(identity);
     let set = this.watchers.get(key);
     if (!set) this.watchers.set(key, (set = new Set()));
