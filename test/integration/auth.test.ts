@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, gql, gqlOk, wsClient } from '../src/client.js';
 import { collectEvents } from '../src/events.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
+import { Role } from '@releasegraph/server';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../../server/dist/cli.js');
@@ -111,6 +112,20 @@ describe('API tokens and roles', () => {
     } finally {
       await rotated.stop();
     }
+  });
+
+  it('reissues a named token without piling up rows, and leaves it revoked once revoked', async () => {
+    const owner = { id: 'kiosk', name: 'kiosk', role: Role.ADMIN };
+    const first = await hub.domain.auth.reissueToken(owner, 'kiosk screen', Role.VIEWER, 'test');
+    const second = await hub.domain.auth.reissueToken(owner, 'kiosk screen', Role.VIEWER, 'restart');
+    expect(second).not.toBe(first);
+    expect((await gqlOk<any>(hub.url, '{ viewer { name role } }', {}, second!)).viewer).toEqual({ name: 'kiosk screen', role: 'VIEWER' });
+    expect(await hub.db.query(`SELECT count(*)::int AS n FROM api_token WHERE name = 'kiosk screen'`)).toEqual([{ n: 1 }]);
+
+    await hub.db.query(`UPDATE api_token SET revoked_at = now() WHERE name = 'kiosk screen'`);
+    expect(await hub.domain.auth.reissueToken(owner, 'kiosk screen', Role.VIEWER, 'restart')).toBeNull();
+    // Someone else's token of that name is not theirs to reissue.
+    await expect(hub.domain.auth.reissueToken({ ...owner, name: 'intruder' }, 'kiosk screen', Role.ADMIN, 'x')).rejects.toThrow();
   });
 
   it('issues tokens from the CLI (pnpm releasegraph token create)', async () => {
