@@ -51,7 +51,7 @@ describe('the demo estate', () => {
       30_000,
     );
     const first = await releaseOf('2.1.0');
-    expect(first.name).toBe('Checkout 2.1.0');
+    expect(first.name).toBe('Checkout: faster card authorisation');
     expect(first.changes).toEqual([{ key: 'OPS-1001', state: expect.any(String), approvals: [{ approver: 'CAB', decision: 'APPROVED' }] }]);
     expect(first.tags).toEqual([{ name: 'v2.1.0', commitSha: expect.stringMatching(/^[0-9a-f]{40}$/), origin: { connector: 'demo-git-checkout' } }]);
     // The change's commit and the tagged release commit, both read by the git connector.

@@ -130,6 +130,17 @@ describe('StatusBoard', () => {
     expect(board.get('.countdown').text()).toBe('0m 55s left');
   });
 
+  it('says a closed window is closed instead of counting it down', async () => {
+    const { source } = fakeSource(() =>
+      Promise.resolve([{ ...checkoutInTrouble, stabilization: { ...checkoutInTrouble.stabilization!, status: 'ROLLED_BACK' as const, escalations: [] } }]),
+    );
+    const board = mount(StatusBoard, { props: { source }, global: { plugins: [testRouter()] } });
+    await flushPromises();
+    expect(board.text()).toContain('Stabilization · Rolled back');
+    expect(board.text()).toContain('Window closed.');
+    expect(board.find('.countdown').exists()).toBe(false);
+  });
+
   it('loads again once after a burst of release events, and shows the new state without a reload', async () => {
     const fake = fakeSource(() => Promise.resolve([paymentsDeploying]));
     const board = mount(StatusBoard, { props: { source: fake.source }, global: { plugins: [testRouter()] } });

@@ -189,7 +189,8 @@ export class Story {
       `mutation($input: CreateReleaseInput!) { createRelease(input: $input) { id } }`,
       {
         input: {
-          name: `${service[0]!.toUpperCase()}${service.slice(1)} ${version}`,
+          // The card shows the version beside the name: the name says what ships.
+          name: `${service[0]!.toUpperCase()}${service.slice(1)}: ${summary}`,
           version,
           description: `${summary} (OPS-${changeNumber})`,
           plannedStart: windowStart.toISOString(),
