@@ -359,6 +359,12 @@ try {
   }
 
   await firstPaint(page, dashboardUrl);
+  if (process.env.BENCH_VERBOSE) {
+    const timings = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => `${Math.round(e.startTime)}→${Math.round(e.responseEnd)} ${e.name.replace(/^https?:\/\/[^/]+/, '')}`),
+    );
+    console.log(timings.join('\n'));
+  }
   const dashboardLatencies = await eventToRepaint(page, hubUrl);
   await firstPaint(page, referenceUrl);
   const referenceLatencies = await eventToRepaint(page, hubUrl);
