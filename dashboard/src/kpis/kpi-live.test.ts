@@ -77,4 +77,30 @@ describe('KpiSeriesStore', () => {
     expect(isReactive(store)).toBe(false);
     expect(isReactive(store.get('current')?.data)).toBe(false);
   });
+
+  it('puts older steps before what is shown, keeping the loaded and live values where both have a step', () => {
+    const frames: Array<() => void> = [];
+    const store = new KpiSeriesStore((callback) => (frames.push(callback), () => undefined));
+    store.begin({ current: '1.1' });
+    store.complete({ current: [{ at: at(2), value: 0.2, samples: 10 }] });
+    store.push('current', '1.1', { at: at(2), value: 0.25, samples: 12 });
+    const listener = { reset: vi.fn(), update: vi.fn() };
+    store.listen(listener);
+    store.prependHistory({
+      current: [
+        { at: at(0), value: 0.05, samples: 5 },
+        { at: at(1), value: 0.1, samples: 8 },
+        { at: at(2), value: 0.9, samples: 1 },
+      ],
+    });
+    expect(store.get('current')!.data.toTuples()).toEqual([
+      [Date.parse(at(0)), 0.05, 5],
+      [Date.parse(at(1)), 0.1, 8],
+      [Date.parse(at(2)), 0.25, 12],
+    ]);
+    expect(listener.reset).toHaveBeenCalledTimes(1);
+    // The live point still reaches the chart with its frame.
+    frames.forEach((f) => f());
+    expect(listener.update).toHaveBeenCalledWith(['current'], [expect.objectContaining({ at: at(2), value: 0.25 })]);
+  });
 });

@@ -87,6 +87,21 @@ export class KpiSeriesStore {
     this.notify((l) => l.reset());
   }
 
+  /**
+   * Older steps arrived (a long range loads newest first): they go before what is shown; what is
+   * shown (loaded and live) wins where both have a step. Live points waiting for the next frame
+   * are still drawn (and marked) with it.
+   */
+  prependHistory(older: Partial<Record<SeriesRole, readonly KpiPointInput[]>>): void {
+    for (const [role, series] of this.series) {
+      const history = older[role];
+      if (!history?.length) continue;
+      const shown = series.data.toTuples().map(([time, value, samples]) => ({ at: new Date(time).toISOString(), value, samples }));
+      series.data = mergeSeries(history, shown);
+    }
+    this.notify((l) => l.reset());
+  }
+
   /** The loaded series arrived: each with the live points that came meanwhile. */
   complete(loaded: Partial<Record<SeriesRole, readonly KpiPointInput[]>>): void {
     for (const [role, series] of this.series) {

@@ -237,15 +237,31 @@ describe('KpisView', () => {
     await range.setValue('30d');
     await vi.waitFor(() => expect(hub.router.currentRoute.value.query['range']).toBe('30d'));
     await vi.waitFor(() => expect(hub.count('KpiSeries')).toBe(6));
-    const pieces = hub.requests
+    const asked = hub.requests
       .filter((r) => r.name === 'KpiSeries')
       .slice(1)
       .map((r) => ({ from: Date.parse(String(r.variables['from'])), to: Date.parse(String(r.variables['to'])) }));
+    // The newest steps first (the chart shows them at once), then the history.
+    expect(asked[0]!.to).toBe(Math.max(...asked.map((p) => p.to)));
+    const pieces = [...asked].sort((a, b) => a.from - b.from);
     // 30 days of minutes = 43,200 steps: five requests of at most 10,000, end to end.
     expect(pieces).toHaveLength(5);
     for (let i = 1; i < pieces.length; i++) expect(pieces[i]!.from).toBe(pieces[i - 1]!.to);
     for (const piece of pieces) expect((piece.to - piece.from) / 60_000).toBeLessThanOrEqual(10_000);
     expect((pieces.at(-1)!.to - pieces[0]!.from) / 86_400_000).toBeCloseTo(30, 2);
+  });
+
+  it('keeps the recent steps on the chart when the history of a long range cannot be loaded, and says so', async () => {
+    const hub = await mountView({ ...full, KpiSeries: [series, series, new Error('the hub is restarting')] });
+    await vi.waitFor(() => expect(hub.count('KpiSeries')).toBe(1));
+    const range = hub.view
+      .findAll('label')
+      .find((label) => label.text().startsWith('Range'))!
+      .get('select');
+    await range.setValue('30d');
+    await vi.waitFor(() => expect(hub.view.text()).toContain('The older steps could not be loaded'));
+    expect(hub.view.text()).toContain('the hub is restarting');
+    expect(values(hub.store(), 'current')?.length).toBeGreaterThan(0);
   });
 
   it('says so when the hub has seen no deployment', async () => {
