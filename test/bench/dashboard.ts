@@ -361,7 +361,11 @@ try {
   await firstPaint(page, dashboardUrl);
   if (process.env.BENCH_VERBOSE) {
     const timings = await page.evaluate(() =>
-      performance.getEntriesByType('resource').map((e) => `${Math.round(e.startTime)}→${Math.round(e.responseEnd)} ${e.name.replace(/^https?:\/\/[^/]+/, '')}`),
+      performance
+        .getEntriesByType('resource')
+        .map(
+          (e) => `${Math.round(e.startTime)}→${Math.round((e as unknown as { responseEnd: number }).responseEnd)} ${e.name.replace(/^https?:\/\/[^/]+/, '')}`,
+        ),
     );
     console.log(timings.join('\n'));
   }

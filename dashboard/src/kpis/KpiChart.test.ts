@@ -29,6 +29,9 @@ function mountChart(store: KpiSeriesStore, markers: KpiChartMarkers = NO_MARKERS
   });
 }
 
+/** The ECharts instance vue-echarts made inside the chart's element. */
+const instanceOf = (chart: ReturnType<typeof mountChart>) => getInstanceByDom(chart.get('[data-testid=kpi-chart] .echarts-host').element as HTMLElement)!;
+
 const marks = (name: string) => performance.getEntriesByName(name, 'mark') as PerformanceMark[];
 
 describe('KpiChart', () => {
@@ -55,7 +58,7 @@ describe('KpiChart', () => {
     const element = chart.get('[data-testid=kpi-chart]');
     expect(element.attributes('role')).toBe('img');
     expect(element.attributes('aria-label')).toBe('error_rate of checkout in production');
-    const instance = getInstanceByDom(element.element as HTMLElement)!;
+    const instance = instanceOf(chart);
     const series = (instance.getOption() as { series: Array<{ id: string; data: unknown[] }> }).series;
     expect(series.map((s) => [s.id, s.data.length])).toEqual([
       ['current', 2],
@@ -75,7 +78,7 @@ describe('KpiChart', () => {
     store.begin({ current: '1.5.0', previous: '1.4.0' });
     store.complete({ current: [{ at: minute(0), value: 0.01, samples: 100 }], previous: [{ at: minute(0), value: 0.02, samples: 90 }] });
     const chart = mountChart(store);
-    const instance = getInstanceByDom(chart.get('[data-testid=kpi-chart]').element as HTMLElement)!;
+    const instance = instanceOf(chart);
     const setOption = vi.spyOn(instance, 'setOption');
 
     store.push('current', '1.5.0', { at: minute(0), value: 0.015, samples: 120 });
@@ -85,7 +88,7 @@ describe('KpiChart', () => {
 
     expect(setOption).toHaveBeenCalledTimes(1);
     const [option, settings] = setOption.mock.calls[0]! as unknown as [{ series: Array<{ id: string; data: unknown[] }> }, object];
-    expect(option).toEqual({ series: [{ id: 'current', data: expect.any(Float64Array) }] });
+    expect(option).toEqual({ series: [{ id: 'current', data: expect.any(Float64Array), showSymbol: true }] });
     expect([...(option.series[0]!.data as unknown as Float64Array)]).toEqual([Date.parse(minute(0)), 0.015, Date.parse(minute(1)), 0.02]);
     expect(settings).toMatchObject({ notMerge: false });
     expect(marks(REPAINT_MARK).map((m) => m.detail)).toEqual([
@@ -105,7 +108,7 @@ describe('KpiChart', () => {
     store.begin({ current: '1.5.0' });
     store.complete({ current: [{ at: minute(0), value: 0.01, samples: 100 }] });
     const chart = mountChart(store);
-    const instance = getInstanceByDom(chart.get('[data-testid=kpi-chart]').element as HTMLElement)!;
+    const instance = instanceOf(chart);
     const setOption = vi.spyOn(instance, 'setOption');
 
     await chart.setProps({

@@ -21,7 +21,8 @@ describe('chart option', () => {
   });
 
   it('draws large series without symbols or animation, downsampled, the previous version dashed', () => {
-    expect(seriesOption(current, palette)).toMatchObject({
+    const large: LiveSeries = { ...current, data: KpiSeriesData.fromTuples(Array.from({ length: 500 }, (_, i) => [i * 60_000, 0.1, 1] as const)) };
+    expect(seriesOption(large, palette)).toMatchObject({
       id: 'current',
       name: '1.5.0 (new)',
       showSymbol: false,
@@ -33,8 +34,24 @@ describe('chart option', () => {
     expect(seriesOption(current, palette)).toMatchObject({ dimensions: ['time', 'value'], data: new Float64Array([0, 0.1]) });
   });
 
+  it('shows the points of a short series: a step or two alone draw no visible line', () => {
+    expect(seriesOption(current, palette).showSymbol).toBe(true);
+    expect(dataUpdateOption([current], ['current']).series).toEqual([expect.objectContaining({ showSymbol: true })]);
+  });
+
+  it('starts the time axis where the loaded range starts (one step of data would be padded by a day)', () => {
+    const option = buildChartOption({
+      series: [current],
+      markers: { thresholds: [], verdicts: [], deploys: [], from: -3_600_000 },
+      metric: 'error_rate',
+      palette,
+      threshold: () => null,
+    });
+    expect(option.xAxis).toMatchObject({ min: -3_600_000, max: 'dataMax' });
+  });
+
   it('updates only the data of the series that changed', () => {
-    expect(dataUpdateOption([current, previous], ['previous'])).toEqual({ series: [{ id: 'previous', data: new Float64Array([0, 0.2]) }] });
+    expect(dataUpdateOption([current, previous], ['previous'])).toEqual({ series: [{ id: 'previous', data: new Float64Array([0, 0.2]), showSymbol: true }] });
   });
 
   it('puts thresholds and deployments as lines, verdicts as labelled symbols', () => {

@@ -63,6 +63,8 @@ export interface KpiChartMarkers {
   thresholds: ThresholdLine[];
   verdicts: VerdictMarker[];
   deploys: DeployMarker[];
+  /** Where the loaded range starts (ms): the time axis starts there, even with a single step of data. */
+  from?: number;
 }
 
 export const NO_MARKERS: KpiChartMarkers = { thresholds: [], verdicts: [], deploys: [] };
@@ -74,6 +76,9 @@ export function seriesName(series: Pick<LiveSeries, 'role' | 'version'>): string
 
 /** ECharts takes a typed array as series data at run time; its types only name arrays. */
 const chartData = (series: LiveSeries) => series.data.chartData() as unknown as LineSeriesOption['data'];
+
+/** Up to this many steps a line also shows its points: one or two steps alone draw no visible line. */
+const SYMBOLS_UP_TO = 120;
 
 /** One version's line: solid for the new version, dashed for the previous one (told apart without colour). */
 export function seriesOption(series: LiveSeries, palette: KpiPalette): LineSeriesOption {
@@ -87,7 +92,7 @@ export function seriesOption(series: LiveSeries, palette: KpiPalette): LineSerie
     dimensions: ['time', 'value'],
     encode: { x: 0, y: 1, tooltip: 1 },
     // Large series (line has no `large` mode): no symbols, no animation, downsampled to the pixels (largest-triangle-three-buckets).
-    showSymbol: false,
+    showSymbol: series.data.length <= SYMBOLS_UP_TO,
     symbol: series.role === 'current' ? 'circle' : 'rect',
     sampling: 'lttb',
     animation: false,
@@ -176,8 +181,9 @@ export function buildChartOption(options: {
     },
     xAxis: {
       type: 'time',
-      // Exactly the data's span: a "nice" time axis would stretch hours into the future.
-      min: 'dataMin',
+      // From the loaded range's start to the newest step: a "nice" time axis would stretch into the
+      // future, and one step of data alone would be padded by a day on each side.
+      min: options.markers.from ?? 'dataMin',
       max: 'dataMax',
       axisLabel,
       axisLine: { lineStyle: { color: palette.border } },
@@ -198,10 +204,12 @@ export function buildChartOption(options: {
 
 /** The option of a frame's live points: only the data of the series that changed (merged by id). */
 export function dataUpdateOption(series: LiveSeries[], roles: readonly SeriesRole[]): KpiChartOption {
-  return { series: series.filter((s) => roles.includes(s.role)).map((s) => ({ id: s.role, data: chartData(s) })) };
+  return {
+    series: series.filter((s) => roles.includes(s.role)).map((s) => ({ id: s.role, data: chartData(s), showSymbol: s.data.length <= SYMBOLS_UP_TO })),
+  };
 }
 
 /** The option that replaces the markers only. */
 export function markersUpdateOption(markers: KpiChartMarkers, palette: KpiPalette, metric: string): KpiChartOption {
-  return { series: [markersOption(markers, palette, metric)] };
+  return { xAxis: { min: markers.from ?? 'dataMin' }, series: [markersOption(markers, palette, metric)] };
 }

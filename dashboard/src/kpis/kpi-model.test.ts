@@ -247,13 +247,13 @@ describe('selection', () => {
     ]);
   });
 
-  it('reads the series from the previous deployment (at least 2 hours, at most 7 days) to now, in whole steps', () => {
+  it('reads the series from the previous deployment (at least 30 minutes, at most 7 days) to now, in whole steps', () => {
     const now = t(0) + 30_500;
     const previous = deployment('p', '1.0', -300);
     const range = seriesRange(deployment('c', '1.1', -10), previous, now);
     expect(range.from.toISOString()).toBe(at(-300));
     expect(range.to.toISOString()).toBe(at(1));
-    expect(seriesRange(deployment('c', '1.1', -10), deployment('p', '1.0', -30), now).from.toISOString()).toBe(at(-120));
+    expect(seriesRange(deployment('c', '1.1', -10), deployment('p', '1.0', -20), now).from.toISOString()).toBe(at(-30));
     expect(seriesRange(null, deployment('p', '1.0', -60 * 24 * 30), now).from.getTime()).toBe(t(-60 * 24 * 7));
   });
 

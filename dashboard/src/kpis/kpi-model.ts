@@ -10,7 +10,8 @@ export const KPI_STEP_SECONDS = 60;
 export const BUILT_IN_METRICS = ['error_rate', 'throughput', 'latency_p50', 'latency_p95', 'latency_p99'] as const;
 export const DEFAULT_METRIC = 'error_rate';
 /** The series start at least this long before now… */
-export const MIN_RANGE_MS = 2 * 60 * 60 * 1000;
+/** A fresh deployment still gets half an hour of context (a longer minimum squeezes its first steps into a corner). */
+export const MIN_RANGE_MS = 30 * 60 * 1000;
 /** …and at most this long (the hub answers at most 11 000 steps per series). */
 export const MAX_RANGE_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -337,7 +338,7 @@ export function readRangeChoice(value: unknown): RangeChoice | null {
 
 /**
  * From the previous version's window to now, in whole steps: since the previous deployment (at
- * least the last 2 hours, at most 7 days); without a previous version, from an hour before the new
+ * least the last 30 minutes, at most 7 days); without a previous version, from an hour before the new
  * one. A fixed look-back (`lookBackMs`) replaces that choice.
  */
 export function seriesRange(
