@@ -48,4 +48,28 @@ describe('useLiveData', () => {
       vi.useRealTimers();
     }
   });
+
+  it('loads again every pollMs when asked, for data that moves without events, and stops when unmounted', async () => {
+    vi.useFakeTimers();
+    try {
+      let loads = 0;
+      const wrapper = mount(
+        defineComponent({
+          setup() {
+            useLiveData({ load: async () => String(++loads), watchChanges: () => () => undefined }, { pollMs: 15_000 });
+            return () => h('p');
+          },
+        }),
+      );
+      await flushPromises();
+      expect(loads).toBe(1);
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(loads).toBe(3);
+      wrapper.unmount();
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(loads).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -25,7 +25,14 @@ export interface LiveData<T> {
  * (a deployment and its verdicts), so it waits `refreshDelayMs` after the last one and loads once.
  * A change during a load triggers one more load, so the last change is never lost.
  */
-export function useLiveData<T>(source: LiveSource<T>, { refreshDelayMs = 300 } = {}): LiveData<T> {
+export function useLiveData<T>(
+  source: LiveSource<T>,
+  {
+    refreshDelayMs = 300,
+    /** Also loads this often (ms) for data that moves without events (e.g. suspects' evidence as spans arrive). */
+    pollMs = 0,
+  } = {},
+): LiveData<T> {
   const data = shallowRef<T | null>(null);
   const error = ref<string | null>(null);
   const loading = ref(false);
@@ -33,6 +40,7 @@ export function useLiveData<T>(source: LiveSource<T>, { refreshDelayMs = 300 } =
   let pendingReload = false;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let stopWatching: (() => void) | undefined;
+  let poll: ReturnType<typeof setInterval> | undefined;
   let unmounted = false;
 
   async function reload(): Promise<void> {
@@ -69,11 +77,13 @@ export function useLiveData<T>(source: LiveSource<T>, { refreshDelayMs = 300 } =
       refreshTimer = setTimeout(() => void reload(), refreshDelayMs);
     });
     void reload();
+    if (pollMs > 0) poll = setInterval(() => void reload(), pollMs);
   });
   onBeforeUnmount(() => {
     unmounted = true;
     stopWatching?.();
     clearTimeout(refreshTimer);
+    clearInterval(poll);
   });
 
   return { data, error, loading, updatedAt, reload };
