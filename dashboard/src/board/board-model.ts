@@ -113,21 +113,25 @@ export const HEALTH_LABEL: Record<Health, string> = {
   unknown: 'No verdicts yet',
 };
 
-/** "71h 59m left", "12m 05s left", "ended 3h ago". */
-export function formatCountdown(endsAt: string, now: number): string {
-  const ms = Date.parse(endsAt) - now;
+/** "39h 12m" from an hour on, "4m 05s" below (a length of time, sign ignored). */
+export function formatSpan(ms: number): string {
   const seconds = Math.floor(Math.abs(ms) / 1000);
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
-  const span = h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(s).padStart(2, '0')}s`;
-  return ms >= 0 ? `${span} left` : `ended ${span} ago`;
+  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(s).padStart(2, '0')}s`;
+}
+
+/** "71h 59m left", "12m 05s left", "ended 3h ago". */
+export function formatCountdown(endsAt: string, now: number): string {
+  const ms = Date.parse(endsAt) - now;
+  return ms >= 0 ? `${formatSpan(ms)} left` : `ended ${formatSpan(ms)} ago`;
 }
 
 /** "in 10m 00s" until `at`; "due now" once it has passed (the hub acts on its next round). */
 export function formatUntil(at: string, now: number): string {
   const ms = Date.parse(at) - now;
-  return ms > 0 ? `in ${formatCountdown(at, now).replace(' left', '')}` : 'due now';
+  return ms > 0 ? `in ${formatSpan(ms)}` : 'due now';
 }
 
 /** A local date and time, short enough for a card ("Thu 26 Nov, 14:05"). */

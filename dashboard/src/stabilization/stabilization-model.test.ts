@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatSpan } from '../board/board-model';
 import { NOW, checkoutDeploying, closedWindow, escalation, paymentsStabilizing, searchExtended } from './stabilization-fixtures';
 import {
   buildWindows,
@@ -6,7 +7,6 @@ import {
   formatClimb,
   formatLevel,
   formatProgress,
-  formatSpan,
   isActiveWindow,
   pagingCount,
   servicesOf,

@@ -1,5 +1,5 @@
 import type { EscalationStatus, StabilizationStatus } from '../gql/graphql';
-import { formatUntil } from '../board/board-model';
+import { formatSpan, formatUntil } from '../board/board-model';
 import type { StabilizationEscalation, StabilizationRelease } from './stabilization-source';
 
 export type StabilizationWindowData = NonNullable<StabilizationRelease['stabilization']>;
@@ -101,15 +101,6 @@ export function buildWindows(
     if (a.active) return Number(b.paging > 0) - Number(a.paging > 0) || Date.parse(a.window.endsAt) - Date.parse(b.window.endsAt);
     return Date.parse(b.window.updatedAt) - Date.parse(a.window.updatedAt);
   });
-}
-
-/** "39h 12m" from an hour on, "4m 05s" below. */
-export function formatSpan(ms: number): string {
-  const seconds = Math.floor(Math.abs(ms) / 1000);
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(s).padStart(2, '0')}s`;
 }
 
 /** "12m 05s ago"; "just now" within a second (and for a clock a little behind the hub's). */
