@@ -1,4 +1,9 @@
+import type { DomainRecords } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
+import { RecordWriter } from './ingest/record-writer.js';
+import { KpiSamples } from './modules/kpis/kpi-samples.js';
+import type { TierOverride } from './modules/environments/tier-rules.js';
+import type { Actor } from './write/actor.js';
 import { EventStore } from './events/event-store.js';
 import type { PubSub } from './events/pubsub.js';
 import { AuditTrail } from './modules/audit/audit.service.js';
@@ -36,6 +41,11 @@ export interface Domain {
   commits: CommitLedger;
   pipelines: PipelineLedger;
   incidents: IncidentLedger;
+  kpis: KpiSamples;
+  /** Connector records → the modules that own their tables (the path every connector, and the tests' seeds, take). */
+  records: RecordWriter;
+  /** Writes a batch of connector records in one transaction, as a connector would. */
+  ingest(actor: Actor, connectorId: string, records: Partial<DomainRecords>): Promise<void>;
   auth: AuthService;
   audit: AuditTrail;
   events: EventStore;
@@ -68,6 +78,8 @@ export interface DomainOptions {
   notifications?: NotificationChannel[];
   /** How deployments are verified; the defaults when omitted. */
   verification?: VerificationPolicy;
+  /** Environment tiers by name or pattern, before the rules that read tiers from names. */
+  tierOverrides?: readonly TierOverride[];
   /** Telemetry retention; the defaults when omitted. */
   telemetry?: HubConfig['file']['telemetry'];
   log: Logger;
@@ -76,39 +88,64 @@ export interface DomainOptions {
 export function createDomain(
   db: DataSource,
   pubsub: PubSub,
-  { afterCommit, connectors, connectorWorkRoot, telemetry, verification, notifications, stabilization, synthetics, burnAlerts, log }: DomainOptions,
+  {
+    afterCommit,
+    connectors,
+    connectorWorkRoot,
+    telemetry,
+    verification,
+    notifications,
+    stabilization,
+    synthetics,
+    burnAlerts,
+    tierOverrides,
+    log,
+  }: DomainOptions,
 ): Domain {
   const writes = new WritePath(db, afterCommit);
   const rollups = new RollupSignal(pubsub);
-  const commits = new CommitLedger(db, writes);
+  const services = new ServiceCatalog(db, writes);
+  const environments = new EnvironmentManager(db, writes, tierOverrides ?? []);
+  const commits = new CommitLedger(db);
+  const releases = new ReleaseManager(db, writes, commits);
+  const changes = new ChangeManager(db, writes);
+  const deployments = new DeploymentManager(db, writes, releases);
+  const pipelines = new PipelineLedger(db);
+  const incidents = new IncidentLedger(db);
+  const kpis = new KpiSamples();
+  const telemetryStore = new TelemetryStore(
+    db,
+    writes,
+    log.child({ module: 'telemetry' }),
+    telemetry ? { retentionMs: telemetry.retention, graceMs: telemetry.grace } : DEFAULT_RETENTION,
+    rollups,
+  );
+  const records = new RecordWriter({ services, environments, releases, changes, commits, pipelines, deployments, incidents, kpis, telemetry: telemetryStore });
   return {
     writes,
-    services: new ServiceCatalog(db, writes),
-    environments: new EnvironmentManager(db, writes),
-    releases: new ReleaseManager(db, writes),
-    changes: new ChangeManager(db, writes),
-    deployments: new DeploymentManager(db, writes),
+    services,
+    environments,
+    releases,
+    changes,
+    deployments,
     commits,
-    pipelines: new PipelineLedger(db, writes),
-    incidents: new IncidentLedger(db, writes),
+    pipelines,
+    incidents,
+    kpis,
+    records,
+    ingest: (actor, connectorId, batch) => writes.run(actor, (tx) => records.write(tx, connectorId, batch)),
     auth: new AuthService(db, writes),
     audit: new AuditTrail(db),
     events: new EventStore(db),
     pubsub,
-    connectors: new ConnectorService(connectors, db, writes, log.child({ module: 'connectors' }), { workRoot: connectorWorkRoot }),
-    telemetry: new TelemetryStore(
-      db,
-      writes,
-      log.child({ module: 'telemetry' }),
-      telemetry ? { retentionMs: telemetry.retention, graceMs: telemetry.grace } : DEFAULT_RETENTION,
-      rollups,
-    ),
+    connectors: new ConnectorService(connectors, db, writes, records, log.child({ module: 'connectors' }), { workRoot: connectorWorkRoot }),
+    telemetry: telemetryStore,
     rollups,
-    verifier: new Verifier(db, writes, log.child({ module: 'verification' }), verification ?? DEFAULT_POLICY),
+    verifier: new Verifier(db, writes, log.child({ module: 'verification' }), deployments, releases, verification ?? DEFAULT_POLICY),
     notifier: new Notifier(db, notifications ?? [], log.child({ module: 'notifications' })),
     slos: new SloService(db, writes, log.child({ module: 'slo' }), burnAlerts ?? DEFAULT_BURN_RULES),
-    spikes: new SpikeDetector(db, writes, log.child({ module: 'incidents' })),
+    spikes: new SpikeDetector(db, writes, log.child({ module: 'incidents' }), records, incidents),
     synthetics: new SyntheticsService(db, writes, synthetics ?? [], log.child({ module: 'synthetics' })),
-    stabilization: new StabilizationService(db, writes, log.child({ module: 'stabilization' }), stabilization ?? DEFAULT_STABILIZATION),
+    stabilization: new StabilizationService(db, writes, log.child({ module: 'stabilization' }), releases, incidents, stabilization ?? DEFAULT_STABILIZATION),
   };
 }

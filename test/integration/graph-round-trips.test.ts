@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '@releasegraph/server';
 import { gqlOk } from '../src/client.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
+import { approvalRecord, artifactRecord, commitRecord, incidentRecord, ingest, pipelineRunRecord, tagRecord } from '../src/records.js';
 import { seed } from '../src/seed.js';
 
 let hub: TestHub;
 const q = <T = any>(query: string, variables: Record<string, unknown> = {}) => gqlOk<T>(hub.url, query, variables, ADMIN_TOKEN);
 const connector = { id: 'connector:git', name: 'git', role: Role.INTEGRATION };
+const eventCount = async () => (await hub.db.query('SELECT count(*)::int AS n FROM release_event'))[0].n as number;
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -31,93 +33,53 @@ describe('the release graph round-trips through GraphQL', () => {
     const changeKey = `CHG${Date.now().toString().slice(-7)}`;
     const changeId = await s.change(changeKey, { releaseId, serviceIds: [api], type: 'EMERGENCY', risk: 'HIGH', rollbackPlan: 'redeploy 2.3.9' });
 
-    // Rows the connectors will write (issue 3) go through the same domain services.
-    const [commit] = await hub.domain.commits.recordCommits(connector, [
-      {
-        id: `git:commit:abc${s.stamp}`,
-        sha: `abc${s.stamp}`,
-        repository: 'acme/api',
-        message: `${changeKey}: retry on timeout`,
-        author: 'dana',
-        committedAt: new Date('2026-11-20T10:00:00Z'),
-        changeKeys: [changeKey],
-        originConnector: 'git',
-        originEntity: 'commit',
-        originId: `abc${s.stamp}`,
-      },
-    ]);
-    // the same commit under another id clashes on (repository, sha): a typed CONFLICT, not a crash
-    await expect(
-      hub.domain.commits.recordCommits(connector, [
-        { ...commit!, id: `other:commit:${commit!.sha}`, originConnector: 'other', originEntity: 'commit', originId: commit!.sha },
-      ]),
-    ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-    const tag = await hub.domain.commits.recordTag(connector, {
-      id: `git:tag:v2.4.0-${s.stamp}`,
-      name: `v2.4.0-${s.stamp}`,
-      repository: 'acme/api',
-      commitSha: commit!.sha,
-      releaseId,
-      originConnector: 'git',
-      originEntity: 'tag',
-      originId: 'v2.4.0',
+    // Rows from connectors: seeded through the same path webhooks and polls take (domain.ingest).
+    const sha = `abc${s.stamp}`;
+    await ingest(hub.domain, connector, 'git', {
+      commits: [commitRecord({ sha, repository: 'acme/api', message: `${changeKey}: retry on timeout`, changeKeys: [changeKey], author: 'dana' })],
     });
-    const run = await hub.domain.pipelines.recordRun(connector, {
-      id: `github:pipeline_run:${s.stamp}`,
-      provider: 'github',
-      externalId: s.stamp,
-      status: 'SUCCEEDED' as never,
-      sourceStatus: 'completed/success',
-      commitSha: commit!.sha,
-      ref: 'main',
-      releaseId,
-      serviceId: api,
-      gates: [{ name: 'sonar', kind: 'STATIC_ANALYSIS' as never, status: 'PASSED' as never }],
-      originConnector: 'github',
-      originEntity: 'workflow_run',
-      originId: s.stamp,
+    const [commit] = await hub.db.query('SELECT id, sha FROM commit WHERE sha = $1', [sha]);
+    // the same commit from another connector is the same row: no second commit, no event
+    const eventsBeforeCommit = await eventCount();
+    await ingest(hub.domain, connector, 'github', {
+      commits: [
+        commitRecord({ sha, repository: 'acme/api', message: `${changeKey}: retry on timeout`, changeKeys: [changeKey], author: 'dana', connector: 'github' }),
+      ],
     });
-    const artifact = await hub.domain.pipelines.recordArtifact(connector, {
-      id: `github:artifact:sha256-${s.stamp}`,
-      name: 'api',
-      version: '2.4.0',
-      digest: `sha256:${s.stamp}`,
-      releaseId,
-      serviceId: api,
-      pipelineRunId: run.id,
-      originConnector: 'github',
-      originEntity: 'package',
-      originId: s.stamp,
+    expect(await hub.db.query('SELECT id FROM commit WHERE sha = $1', [sha])).toEqual([{ id: commit.id }]);
+    expect(await eventCount()).toBe(eventsBeforeCommit);
+    const tagName = `v2.4.0-${s.stamp}`;
+    await ingest(hub.domain, connector, 'git', { tags: [tagRecord({ name: tagName, repository: 'acme/api', commitSha: sha, releaseVersion: '2.4.0' })] });
+    const tag = { id: `git:tag:acme/api:${tagName}`, name: tagName };
+    await ingest(hub.domain, connector, 'github', {
+      pipelineRuns: [
+        pipelineRunRecord({
+          externalId: s.stamp,
+          sourceStatus: 'completed/success',
+          commitSha: sha,
+          ref: 'main',
+          releaseVersion: '2.4.0',
+          service: `api-${s.stamp}`,
+          gates: [{ name: 'sonar', kind: 'STATIC_ANALYSIS', status: 'PASSED' }],
+        }),
+      ],
     });
+    const run = { id: `github:pipeline_run:${s.stamp}` };
+    await ingest(hub.domain, connector, 'github', {
+      artifacts: [artifactRecord({ name: 'api', version: '2.4.0', digest: `sha256:${s.stamp}`, service: `api-${s.stamp}`, pipelineRunId: run.id })],
+    });
+    const artifact = { id: `github:artifact:sha256-${s.stamp}`, digest: `sha256:${s.stamp}` };
     const deployment = await s.deployment({ serviceId: api, environmentId: prod, version: '2.4.0', releaseId, status: 'IN_PROGRESS' });
     await q('mutation($i: UpdateDeploymentInput!) { updateDeployment(input: $i) { id } }', {
       i: { id: deployment, status: 'SUCCEEDED', artifactId: artifact.id },
     });
-    const approvalRecord = {
-      id: `servicenow:approval:${s.stamp}`,
-      changeId,
-      approver: 'cab-chair',
-      decision: 'APPROVED' as never,
-      decidedAt: new Date('2026-11-25T15:00:00Z'),
-      comment: 'ok for Tuesday',
-      originConnector: 'servicenow',
-      originEntity: 'sysapproval_approver',
-      originId: s.stamp,
-    };
-    const approval = await hub.domain.changes.recordApproval(connector, approvalRecord);
-    const incident = await hub.domain.incidents.record(connector, {
-      id: `pagerduty:incident:${s.stamp}`,
-      key: `PD-${s.stamp}`,
-      title: 'checkout 5xx',
-      severity: 'SEV2' as never,
-      status: 'TRIGGERED' as never,
-      openedAt: new Date(),
-      releaseId,
-      serviceIds: [api],
-      originConnector: 'pagerduty',
-      originEntity: 'incident',
-      originId: s.stamp,
+    const approval = approvalRecord({ sourceId: s.stamp, changeId, decidedAt: new Date('2026-11-25T15:00:00Z'), comment: 'ok for Tuesday' });
+    await ingest(hub.domain, connector, 'servicenow', { approvals: [approval] });
+    await ingest(hub.domain, connector, 'pagerduty', {
+      incidents: [incidentRecord({ sourceId: s.stamp, title: 'checkout 5xx', severity: 'SEV2', status: 'TRIGGERED', services: [`api-${s.stamp}`] })],
     });
+    const incident = { id: `pagerduty:incident:${s.stamp}`, key: `PD-${s.stamp}` };
+    await hub.domain.writes.run(connector, (tx) => hub.domain.incidents.linkRelease(tx, incident.id, releaseId, deployment, 'paged during the release'));
 
     const data = await q(
       `query($id: ID!) { release(id: $id) {
@@ -138,7 +100,8 @@ describe('the release graph round-trips through GraphQL', () => {
     expect(r).toMatchObject({
       id: releaseId,
       version: '2.4.0',
-      status: 'PLANNED',
+      // its api is in production, its db not yet: the release follows its deployments to DEPLOYING, not STABILIZING
+      status: 'DEPLOYING',
       timezone: 'Europe/Berlin',
       priority: 'HIGH',
       plannedStart: '2026-12-01T08:00:00.000Z',
@@ -171,9 +134,8 @@ describe('the release graph round-trips through GraphQL', () => {
       },
     ]);
     // re-ingesting the same source data is a no-op: no write, no event
-    const eventCount = async () => (await hub.db.query('SELECT count(*)::int AS n FROM release_event'))[0].n as number;
     const eventsBefore = await eventCount();
-    await hub.domain.changes.recordApproval(connector, { ...approvalRecord });
+    await ingest(hub.domain, connector, 'servicenow', { approvals: [{ ...approval }] });
     expect(await eventCount()).toBe(eventsBefore);
     expect(r.commits).toEqual([{ sha: commit!.sha, message: `${changeKey}: retry on timeout`, changes: [{ key: changeKey }] }]);
     expect(r.tags).toEqual([{ name: tag.name, commit: { sha: commit!.sha }, release: { id: releaseId } }]);
@@ -292,6 +254,8 @@ describe('the release graph round-trips through GraphQL', () => {
       'change.state_changed',
       'deployment.updated',
       'deployment.status_changed',
+      // the deployment started: the release follows it
+      'release.status_changed',
     ]);
   });
 

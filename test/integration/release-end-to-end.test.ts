@@ -230,11 +230,14 @@ describe('telemetry before the deployment record', () => {
     await deliver('github', { 'x-github-event': 'deployment' }, deployment);
     await hub.domain.connectors.settled();
     const sightings = await hub.db.query(
-      `SELECT subject_type, subject_id, release_id FROM release_event WHERE type = 'telemetry.version_observed' AND payload->>'version' = '2.5.0' ORDER BY id`,
+      `SELECT subject_type, subject_id, release_id, payload->>'deploymentId' AS deployment FROM release_event
+        WHERE type = 'telemetry.version_observed' AND payload->>'version' = '2.5.0' ORDER BY id`,
     );
+    // one event type, one subject: the sighting, then the same sighting told again with its deployment and release
+    const subject = 'telemetry:telemetry_version:payments/canary/2.5.0';
     expect(sightings).toEqual([
-      { subject_type: 'Service', subject_id: 'payments', release_id: null },
-      { subject_type: 'Deployment', subject_id: 'github:deployment:777002', release_id: release.id },
+      { subject_type: 'TelemetryVersion', subject_id: subject, release_id: null, deployment: null },
+      { subject_type: 'TelemetryVersion', subject_id: subject, release_id: release.id, deployment: 'github:deployment:777002' },
     ]);
   });
 });

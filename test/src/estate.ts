@@ -1,4 +1,5 @@
 import type { Actor, Hub } from '@releasegraph/server';
+import { commitRecord, incidentRecord, ingest, pipelineRunRecord } from './records.js';
 
 type Domain = Hub['domain'];
 
@@ -22,55 +23,33 @@ export async function seedDashboardEstate(
       const key = `${prefix.toUpperCase().replace(/[^A-Z]/g, '') || 'EST'}-${i * 10 + c + 1}`;
       await domain.changes.create(actor, { key, title: `change ${key}`, releaseId: release.id, serviceIds: [api.id] });
       const sha = `${i.toString(16).padStart(4, '0')}${c}${prefix}`.padEnd(40, '0').slice(0, 40);
-      await domain.commits.recordCommits(actor, [
-        {
-          id: `git:commit:${sha}`,
-          sha,
-          repository: `acme/${prefix}`,
-          message: `${key}: work`,
-          author: 'dev',
-          committedAt: new Date(),
-          changeKeys: [key],
-          originConnector: 'git',
-          originEntity: 'commit',
-          originId: sha,
-        },
-      ]);
+      await ingest(domain, actor, 'git', { commits: [commitRecord({ sha, repository: `acme/${prefix}`, message: `${key}: work`, changeKeys: [key] })] });
     }
+    let prodDeployment = '';
     for (const env of [staging, prod]) {
-      await domain.deployments.create(actor, {
+      const d = await domain.deployments.create(actor, {
         serviceId: api.id,
         environmentId: env.id,
         version: `1.${i}.0`,
         releaseId: release.id,
         status: 'SUCCEEDED' as never,
       });
+      prodDeployment = d.id;
     }
-    await domain.pipelines.recordRun(actor, {
-      id: `ci:pipeline_run:${prefix}-${i}`,
-      provider: 'github',
-      externalId: `${prefix}-${i}`,
-      status: 'SUCCEEDED' as never,
-      releaseId: release.id,
-      serviceId: api.id,
-      gates: [{ name: 'tests', kind: 'TESTS' as never, status: 'PASSED' as never }],
-      originConnector: 'ci',
-      originEntity: 'workflow_run',
-      originId: `${prefix}-${i}`,
+    await ingest(domain, actor, 'ci', {
+      pipelineRuns: [
+        pipelineRunRecord({
+          provider: 'ci',
+          externalId: `${prefix}-${i}`,
+          releaseVersion: `1.${i}.0`,
+          service: api.name,
+          gates: [{ name: 'tests', kind: 'TESTS', status: 'PASSED' }],
+        }),
+      ],
+      incidents: [incidentRecord({ sourceId: `${prefix}-${i}`, key: `PD-${prefix}-${i}`, title: 'latency', status: 'RESOLVED', services: [api.name] })],
     });
-    await domain.incidents.record(actor, {
-      id: `pd:incident:${prefix}-${i}`,
-      key: `PD-${prefix}-${i}`,
-      title: 'latency',
-      severity: 'SEV3' as never,
-      status: 'RESOLVED' as never,
-      openedAt: new Date(),
-      releaseId: release.id,
-      serviceIds: [api.id],
-      originConnector: 'pd',
-      originEntity: 'incident',
-      originId: `${prefix}-${i}`,
-    });
+    // Pages name services, not releases: the incident joins the release the way the hub links them.
+    await domain.writes.run(actor, (tx) => domain.incidents.linkRelease(tx, `pagerduty:incident:${prefix}-${i}`, release.id, prodDeployment, 'seeded'));
     ids.push(release.id);
   }
   return ids;

@@ -13,6 +13,7 @@ export class EventStore {
     if (filter?.releaseId) qb.andWhere('e.release_id = :releaseId', { releaseId: filter.releaseId });
     if (filter?.subjectId) qb.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });
     if (filter?.subjectTypes?.length) qb.andWhere('e.subject_type IN (:...subjectTypes)', { subjectTypes: filter.subjectTypes });
+    if (filter?.eventTypes?.length) qb.andWhere('e.type IN (:...eventTypes)', { eventTypes: filter.eventTypes });
     if (filter?.types?.length) {
       const exact = filter.types.filter((t) => !t.endsWith('.*'));
       const prefixes = filter.types.filter((t) => t.endsWith('.*')).map((t) => t.slice(0, -1).replace(/[\\%_]/g, '\\$&') + '%');

@@ -18,12 +18,3 @@ export class Origin {
   @Field(() => String, { nullable: true, description: "The row's id in the source." })
   sourceId!: string | null;
 }
-
-/**
- * Ids are `<origin>:<entity>:<key>`: deterministic for connector rows (`github:commit:<sha>`),
- * `rg:<entity>:<uuid>` for rows written through the API. The entity segment tells `node(id:)` the type.
- */
-export function entityOfId(id: string): string | undefined {
-  const parts = id.split(':');
-  return parts.length >= 3 ? parts[1] : undefined;
-}

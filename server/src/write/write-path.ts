@@ -1,17 +1,29 @@
 import crypto from 'node:crypto';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { BadUserInputError, ConflictError, DomainError, NotFoundError } from '../graphql/errors.js';
+import { EVENT_CATALOGUE, checkPayload, type EventPayload, type EventType } from '../events/catalogue.js';
+import { SUBJECTS, type SubjectType } from '../events/subjects.js';
 import type { Actor } from './actor.js';
 import { canonicalJson } from './canonical-json.js';
 
 /** A state change of the release graph, as it goes to `release_event` and the audit trail. */
 export interface RecordedChange {
-  /** Event type, `<subject>.<verb>` (e.g. `release.created`, `deployment.status_changed`). */
-  type: string;
-  subjectType: string;
+  /** Event type, `<subject>.<verb>` (e.g. `release.created`, `deployment.status_changed`): one of the catalogue's. */
+  type: EventType;
+  subjectType: SubjectType;
+  subjectId: string;
+  /** The release it concerns; when not given, the write path finds it from the subject. */
+  releaseId?: string | null;
+  /** The change ticket it concerns; found from the subject (a change, an approval of one). */
+  changeId?: string | null;
+  payload: unknown;
+}
+
+/** What a caller says about an event; its subject type comes from the catalogue. */
+export interface EventFacts<P> {
   subjectId: string;
   releaseId?: string | null;
-  payload?: unknown;
+  payload: P;
 }
 
 /** The transaction a domain service writes in: its rows, plus the changes it records. */
@@ -22,8 +34,10 @@ export class WriteTx {
     readonly actor: Actor,
   ) {}
 
-  record(change: RecordedChange): void {
-    this.changes.push(change);
+  /** Records a change of the graph as a catalogued event (checked against its payload shape) and an audit entry. */
+  record<T extends EventType, P extends EventPayload<T>>(type: T, facts: EventFacts<P>): void {
+    checkPayload(type, facts.payload);
+    this.changes.push({ type, subjectType: EVENT_CATALOGUE[type].subject, subjectId: facts.subjectId, releaseId: facts.releaseId, payload: facts.payload });
   }
 
   private savepoints = 0;
@@ -54,9 +68,22 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export function auditHash(
   prevHash: string,
-  entry: { at: Date; actorId: string; actor: string; action: string; subjectType: string; subjectId: string; data: unknown },
+  entry: {
+    at: Date;
+    actorId: string;
+    actor: string;
+    action: string;
+    subjectType: string;
+    subjectId: string;
+    data: unknown;
+    releaseId?: string | null;
+    changeId?: string | null;
+  },
 ): string {
-  const content = canonicalJson({ ...entry, at: entry.at.toISOString() });
+  // The release and change an entry concerns are hashed when it has them (entries written before
+  // they were recorded hash as they always did), so moving an entry out of a release's trail breaks the chain.
+  const { releaseId, changeId, ...rest } = entry;
+  const content = canonicalJson({ ...rest, at: entry.at.toISOString(), ...(releaseId ? { releaseId } : {}), ...(changeId ? { changeId } : {}) });
   return crypto.createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
@@ -121,7 +148,32 @@ export class WritePath {
   }
 }
 
+/** Fills in the release and the change each recorded change concerns, from its subject's row (one statement per subject type). */
+async function relate(manager: EntityManager, changes: RecordedChange[]): Promise<void> {
+  const bySubject = new Map<SubjectType, Set<string>>();
+  for (const c of changes) {
+    if (!('relations' in SUBJECTS[c.subjectType])) continue;
+    if (c.releaseId !== undefined && c.subjectType !== 'Change' && c.subjectType !== 'Approval') continue;
+    let ids = bySubject.get(c.subjectType);
+    if (!ids) bySubject.set(c.subjectType, (ids = new Set()));
+    ids.add(c.subjectId);
+  }
+  const found = new Map<string, { release_id: string | null; change_id: string | null }>();
+  for (const [subject, ids] of bySubject) {
+    const sql = (SUBJECTS[subject] as { relations: string }).relations;
+    const rows = (await manager.query(sql, [[...ids]])) as Array<{ id: string; release_id: string | null; change_id: string | null }>;
+    for (const r of rows) found.set(`${subject}\u0000${r.id}`, r);
+  }
+  for (const c of changes) {
+    const r = found.get(`${c.subjectType}\u0000${c.subjectId}`);
+    if (!r) continue;
+    if (c.releaseId === undefined) c.releaseId = r.release_id;
+    c.changeId ??= r.change_id;
+  }
+}
+
 async function appendToLog(manager: EntityManager, actor: Actor, changes: RecordedChange[]): Promise<void> {
+  await relate(manager, changes);
   // Taken last, held until commit: ids below are handed out in the order transactions commit,
   // so a reader of `id > cursor` never sees a later id before an earlier one.
   await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOG_LOCK]);
@@ -143,15 +195,37 @@ async function appendToLog(manager: EntityManager, actor: Actor, changes: Record
   const auditValues: unknown[] = [];
   const auditRows: string[] = [];
   changes.forEach((c, i) => {
-    const entry = { at, actorId: actor.id, actor: actor.name, action: c.type, subjectType: c.subjectType, subjectId: c.subjectId, data: c.payload ?? null };
+    const entry = {
+      at,
+      actorId: actor.id,
+      actor: actor.name,
+      action: c.type,
+      subjectType: c.subjectType,
+      subjectId: c.subjectId,
+      data: c.payload ?? null,
+      releaseId: c.releaseId ?? null,
+      changeId: c.changeId ?? null,
+    };
     const hash = auditHash(prevHash, entry);
-    const o = i * 9;
-    auditRows.push(`($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}::jsonb, $${o + 8}, $${o + 9})`);
-    auditValues.push(at, entry.actorId, entry.actor, entry.action, entry.subjectType, entry.subjectId, JSON.stringify(entry.data), prevHash, hash);
+    const o = i * 11;
+    auditRows.push(`($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}, $${o + 11})`);
+    auditValues.push(
+      at,
+      entry.actorId,
+      entry.actor,
+      entry.action,
+      entry.subjectType,
+      entry.subjectId,
+      JSON.stringify(entry.data),
+      prevHash,
+      hash,
+      entry.releaseId,
+      entry.changeId,
+    );
     prevHash = hash;
   });
   await manager.query(
-    `INSERT INTO audit_entry (at, actor_id, actor, action, subject_type, subject_id, data, prev_hash, hash) VALUES ${auditRows.join(', ')}`,
+    `INSERT INTO audit_entry (at, actor_id, actor, action, subject_type, subject_id, data, prev_hash, hash, release_id, change_id) VALUES ${auditRows.join(', ')}`,
     auditValues,
   );
 }

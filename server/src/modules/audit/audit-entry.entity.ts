@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 
 /**
@@ -12,6 +12,8 @@ import { GraphQLJSON } from 'graphql-scalars';
 @Index('audit_entry_subject_idx', ['subjectId', 'seq'])
 @Index('audit_entry_actor_idx', ['actorId', 'seq'])
 @Index('audit_entry_at_idx', ['at'])
+@Index('audit_entry_release_idx', ['releaseId', 'seq'])
+@Index('audit_entry_change_idx', ['changeId', 'seq'])
 export class AuditEntry {
   @Field(() => String, { description: 'Position in the chain (a decimal integer).' })
   @PrimaryGeneratedColumn({ type: 'bigint' })
@@ -43,6 +45,14 @@ export class AuditEntry {
   @Field(() => GraphQLJSON, { nullable: true })
   @Column({ type: 'jsonb', nullable: true })
   data!: unknown;
+
+  @Field(() => ID, { nullable: true, description: 'The release the entry concerns (found from its subject when it was written).' })
+  @Column({ type: 'text', nullable: true })
+  releaseId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The change ticket the entry concerns: a change, or an approval of one.' })
+  @Column({ type: 'text', nullable: true })
+  changeId!: string | null;
 
   @Field(() => String)
   @Column({ type: 'text' })

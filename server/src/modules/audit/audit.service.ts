@@ -23,6 +23,8 @@ export class AuditTrail {
     const first = checkPageSize(page.first);
     const qb = this.db.getRepository(AuditEntry).createQueryBuilder('a');
     if (filter?.subjectId) qb.andWhere('a.subject_id = :subjectId', { subjectId: filter.subjectId });
+    if (filter?.releaseId) qb.andWhere('a.release_id = :releaseId', { releaseId: filter.releaseId });
+    if (filter?.changeId) qb.andWhere('a.change_id = :changeId', { changeId: filter.changeId });
     if (filter?.actor) qb.andWhere('a.actor = :actor', { actor: filter.actor });
     if (filter?.action) qb.andWhere('a.action = :action', { action: filter.action });
     whereInRange(qb, 'at', filter?.at, 'filter.at');
@@ -69,6 +71,8 @@ export class AuditTrail {
           subjectType: e.subjectType,
           subjectId: e.subjectId,
           data: e.data,
+          releaseId: e.releaseId,
+          changeId: e.changeId,
         });
         if (e.prevHash !== prevHash || e.hash !== expected) return { intact: false, entries, firstBrokenSeq: e.seq };
         prevHash = e.hash;

@@ -10,6 +10,15 @@ export class AuditEntryFilter {
   @Field(() => ID, { nullable: true })
   subjectId?: string | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Everything that happened to a release: its own entries and those of its deployments, changes, approvals, rollback decisions, windows, ….',
+  })
+  releaseId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Everything that happened to a change ticket and its approvals.' })
+  changeId?: string | null;
+
   @Field(() => String, { nullable: true })
   actor?: string | null;
 

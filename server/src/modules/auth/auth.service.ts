@@ -68,7 +68,7 @@ export class AuthService {
         revokedAt: null,
       });
       await tx.manager.insert(ApiToken, row);
-      tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: row.id, payload: { name, role } });
+      tx.record('token.created', { subjectId: row.id, payload: { name, role } });
       return row;
     });
     return { token, apiToken };
@@ -87,11 +87,11 @@ export class AuthService {
       if (row?.revokedAt) return false;
       if (row) {
         await tx.manager.update(ApiToken, { id: row.id }, { tokenHash: hashToken(token), role });
-        tx.record({ type: 'token.updated', subjectType: 'ApiToken', subjectId: row.id, payload: { name, role, reason } });
+        tx.record('token.updated', { subjectId: row.id, payload: { name, role, reason } });
       } else {
         const id = `rg:token:${crypto.randomUUID()}`;
         await tx.manager.insert(ApiToken, { id, name, role, tokenHash: hashToken(token), createdBy: actor.name, revokedAt: null });
-        tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: id, payload: { name, role } });
+        tx.record('token.created', { subjectId: id, payload: { name, role } });
       }
       return true;
     });
@@ -112,9 +112,7 @@ export class AuthService {
       .run(SYSTEM_ACTOR, async (tx) => {
         for (const old of stale) {
           await tx.manager.update(ApiToken, { id: old.id }, { revokedAt: new Date() });
-          tx.record({
-            type: 'token.revoked',
-            subjectType: 'ApiToken',
+          tx.record('token.revoked', {
             subjectId: old.id,
             payload: { name: old.name, reason: 'RELEASEGRAPH_ADMIN_TOKEN changed' },
           });
@@ -122,12 +120,12 @@ export class AuthService {
         if (existing && !existing.revokedAt && existing.role === Role.ADMIN) return;
         if (existing) {
           await tx.manager.update(ApiToken, { id: existing.id }, { role: Role.ADMIN, revokedAt: null });
-          tx.record({ type: 'token.updated', subjectType: 'ApiToken', subjectId: existing.id, payload: { name: existing.name, role: Role.ADMIN } });
+          tx.record('token.updated', { subjectId: existing.id, payload: { name: existing.name, role: Role.ADMIN } });
         } else {
           const id = `rg:token:${crypto.randomUUID()}`;
           const name = `bootstrap-admin-${hash.slice(0, 8)}`;
           await tx.manager.insert(ApiToken, { id, name, role: Role.ADMIN, tokenHash: hash, createdBy: BOOTSTRAP, revokedAt: null });
-          tx.record({ type: 'token.created', subjectType: 'ApiToken', subjectId: id, payload: { name, role: Role.ADMIN } });
+          tx.record('token.created', { subjectId: id, payload: { name, role: Role.ADMIN } });
         }
       })
       .catch((error: unknown) => {

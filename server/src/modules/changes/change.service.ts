@@ -1,16 +1,21 @@
 import crypto from 'node:crypto';
+import type { ApprovalRecord, ChangeRecord } from '@releasegraph/connectors';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { paginate, type Connection } from '../../graphql/connection.js';
 import { whereInRange } from '../../graphql/time-range.js';
 import type { Actor } from '../../write/actor.js';
-import type { WritePath } from '../../write/write-path.js';
+import type { Cause } from '../../write/state-machine.js';
+import { transitionRow } from '../../write/transition.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
+import type { IngestRefs } from '../common/ingest-refs.js';
 import { definedOnly, fields, parseInput } from '../common/input.js';
 import { Release } from '../releases/release.entity.js';
 import { assertServicesExist } from '../services/service.service.js';
-import { Approval, Change, ChangeRisk, ChangeServiceLink, ChangeState, ChangeType } from './change.entity.js';
-import { upsertGraphRow, type OriginFields } from '../common/upsert.js';
+import { Approval, Change, ChangeRisk, ChangeServiceLink, ChangeState, ChangeType, type ApprovalDecision } from './change.entity.js';
+import { CHANGE_LIFECYCLE } from './change.lifecycle.js';
+import { originOf, updateGraphRow, upsertGraphRow } from '../common/upsert.js';
 import type { ChangeFilter, CreateChangeInput, UpdateChangeInput } from './change.types.js';
 
 /** ServiceNow (CHG0030001) and Jira (OPS-123) style keys. */
@@ -92,17 +97,8 @@ export class ChangeManager {
       });
       await linkServices(m, id, serviceIds);
       const saved = await m.findOneByOrFail(Change, { id });
-      tx.record({ type: 'change.created', subjectType: 'Change', subjectId: id, releaseId: saved.releaseId, payload: { ...saved, serviceIds } });
+      tx.record('change.created', { subjectId: id, payload: { ...saved, serviceIds } });
       return saved;
-    });
-  }
-
-  /** Records a CAB or peer approval as the ITSM reports it (by deterministic id; unchanged = no event). */
-  recordApproval(actor: Actor, approval: ApprovalRecord): Promise<Approval> {
-    return this.writes.run(actor, async (tx) => {
-      const change = await tx.manager.findOneBy(Change, { id: approval.changeId });
-      if (!change) throw new NotFoundError('Change', approval.changeId, 'changeId');
-      return upsertGraphRow(tx, Approval, approval, { subjectType: 'Approval', event: 'approval', releaseId: change.releaseId });
     });
   }
 
@@ -118,7 +114,6 @@ export class ChangeManager {
         description: input.description,
         type: input.type ?? undefined,
         risk: input.risk,
-        state: input.state ?? undefined,
         rollbackPlan: input.rollbackPlan,
         rollbackCriteria: input.rollbackCriteria,
         windowStart: input.windowStart,
@@ -130,37 +125,94 @@ export class ChangeManager {
         changes.windowStart === undefined ? current.windowStart : changes.windowStart,
         changes.windowEnd === undefined ? current.windowEnd : changes.windowEnd,
       );
-      if (Object.keys(changes).length) await m.update(Change, { id: input.id }, changes);
-      let serviceIds: string[] | undefined;
+      let saved = await updateGraphRow(tx, Change, current, changes, CHANGE_EVENTS);
       if (input.serviceIds) {
-        serviceIds = [...new Set(input.serviceIds)];
+        const serviceIds = [...new Set(input.serviceIds)];
         await assertServicesExist(m, serviceIds, 'input.serviceIds');
-        await m.delete(ChangeServiceLink, { changeId: input.id });
-        await linkServices(m, input.id, serviceIds);
+        const before = (await m.findBy(ChangeServiceLink, { changeId: input.id })).map((l) => l.serviceId).sort();
+        if (before.join() !== [...serviceIds].sort().join()) {
+          await m.delete(ChangeServiceLink, { changeId: input.id });
+          await linkServices(m, input.id, serviceIds);
+          tx.record('change.updated', { subjectId: input.id, payload: { ...saved, serviceIds, changed: ['serviceIds'] } });
+        }
       }
-      const saved = await m.findOneByOrFail(Change, { id: input.id });
-      tx.record({
-        type: 'change.updated',
-        subjectType: 'Change',
-        subjectId: input.id,
-        releaseId: saved.releaseId,
-        payload: { ...saved, ...(serviceIds ? { serviceIds } : {}) },
-      });
-      if (changes.state && changes.state !== current.state) {
-        tx.record({
-          type: 'change.state_changed',
-          subjectType: 'Change',
-          subjectId: input.id,
-          releaseId: saved.releaseId,
-          payload: { key: saved.key, from: current.state, to: changes.state },
-        });
-      }
+      if (input.state) saved = await this.transition(tx, input.id, input.state, { kind: 'person' }, 'input.state');
       return saved;
     });
   }
+
+  /** The one place a change's state moves (see CHANGE_LIFECYCLE), with its `change.state_changed` event. */
+  async transition(tx: WriteTx, id: string, to: ChangeState, cause: Cause, field?: string): Promise<Change> {
+    const { row } = await transitionRow(tx, {
+      machine: CHANGE_LIFECYCLE,
+      entity: Change,
+      column: 'state',
+      id,
+      to,
+      cause,
+      event: 'change.state_changed',
+      field,
+    });
+    return row;
+  }
+
+  /**
+   * A change ticket as the ITSM reports it: an existing change with the same key (raised through
+   * the API or by another connector) is the same change; its state goes through {@link transition}.
+   */
+  async ingest(tx: WriteTx, r: ChangeRecord, refs: IngestRefs): Promise<void> {
+    const m = tx.manager;
+    const byKey = await m.findOne(Change, { where: { key: r.key }, select: { id: true } });
+    const id = byKey?.id ?? r.id;
+    const releaseId = await refs.releaseOfVersion(r.releaseVersion);
+    const fields = {
+      key: r.key,
+      source: r.source,
+      title: r.title,
+      description: r.description,
+      type: r.type as ChangeType,
+      risk: r.risk as ChangeRisk | null,
+      sourceState: r.origin.originalStatus ?? null,
+      rollbackPlan: r.rollbackPlan,
+      windowStart: r.windowStart,
+      windowEnd: r.windowEnd,
+      requestedBy: r.requestedBy,
+      ...(releaseId ? { releaseId } : {}),
+      ...originOf(r.origin),
+    };
+    const { created } = await upsertGraphRow(tx, Change, { id, ...fields, ...(byKey ? {} : { state: r.state as ChangeState }) }, CHANGE_EVENTS);
+    if (!created) await this.transition(tx, id, r.state as ChangeState, { kind: 'source', reason: refs.connectorId });
+    for (const name of r.services) {
+      const serviceId = await refs.serviceId(name);
+      await m.createQueryBuilder().insert().into(ChangeServiceLink).values({ changeId: id, serviceId }).orIgnore().execute();
+    }
+  }
+
+  /** An approval as the ITSM reports it (by deterministic id; unchanged = no event). */
+  async ingestApproval(tx: WriteTx, r: ApprovalRecord): Promise<void> {
+    // The change may have landed under an existing row's id (same key): follow it.
+    const [change] = (await tx.manager.query(`SELECT c.id FROM change c WHERE c.id = $1 OR c.key = (SELECT split_part($1, ':', 3)) LIMIT 1`, [
+      r.changeId,
+    ])) as Array<{ id: string }>;
+    if (!change) throw new NotFoundError('Change', r.changeId, 'changeId');
+    await upsertGraphRow(
+      tx,
+      Approval,
+      {
+        id: r.id,
+        changeId: change.id,
+        approver: r.approver,
+        decision: r.decision as ApprovalDecision,
+        decidedAt: r.decidedAt,
+        comment: r.comment,
+        ...originOf(r.origin),
+      },
+      { created: 'approval.created', updated: 'approval.updated' },
+    );
+  }
 }
 
-export type ApprovalRecord = Pick<Approval, 'id' | 'changeId' | 'approver' | 'decision'> & Partial<Pick<Approval, 'decidedAt' | 'comment'>> & OriginFields;
+const CHANGE_EVENTS = { created: 'change.created', updated: 'change.updated' } as const;
 
 async function assertReleaseExists(m: EntityManager, releaseId: string): Promise<void> {
   if (!(await m.existsBy(Release, { id: releaseId }))) throw new NotFoundError('Release', releaseId, 'input.releaseId');

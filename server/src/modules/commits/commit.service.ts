@@ -1,21 +1,16 @@
-import type { DataSource } from 'typeorm';
+import type { CommitRecord, TagRecord } from '@releasegraph/connectors';
+import { In, IsNull, type DataSource } from 'typeorm';
 import { paginate, type Connection } from '../../graphql/connection.js';
 import { whereInRange } from '../../graphql/time-range.js';
-import type { Actor } from '../../write/actor.js';
-import type { WritePath, WriteTx } from '../../write/write-path.js';
-import { upsertGraphRow, type OriginFields } from '../common/upsert.js';
+import type { WriteTx } from '../../write/write-path.js';
+import type { IngestRefs } from '../common/ingest-refs.js';
+import { known, originOf, updateGraphRow, upsertGraphRow } from '../common/upsert.js';
 import { Commit, GitTag } from './commit.entity.js';
 import type { CommitFilter, GitTagFilter } from './commit.types.js';
 
-export type CommitRecord = Pick<Commit, 'id' | 'sha' | 'repository' | 'message' | 'author' | 'committedAt' | 'changeKeys'> & OriginFields;
-export type GitTagRecord = Pick<GitTag, 'id' | 'name' | 'repository' | 'commitSha' | 'releaseId'> & OriginFields;
-
 /** Commits and tags, as the git connectors report them. */
 export class CommitLedger {
-  constructor(
-    private readonly db: DataSource,
-    private readonly writes: WritePath,
-  ) {}
+  constructor(private readonly db: DataSource) {}
 
   listCommits(filter: CommitFilter | null | undefined, page: { first?: number | null; after?: string | null }): Promise<Connection<Commit>> {
     const qb = this.db.getRepository(Commit).createQueryBuilder('c');
@@ -34,19 +29,41 @@ export class CommitLedger {
     return paginate(qb, page);
   }
 
-  /** Records commits by their deterministic ids; unchanged ones write nothing and raise no event. */
-  recordCommits(actor: Actor, commits: CommitRecord[]): Promise<Commit[]> {
-    return this.writes.run(actor, (tx) => this.upsertCommits(tx, commits));
+  /** A commit as git reports it. The same commit can come from several connectors (the git CLI and GitHub): one row. */
+  async ingestCommit(tx: WriteTx, r: CommitRecord): Promise<void> {
+    const existing = await tx.manager.findOne(Commit, { where: { repository: r.repository, sha: r.sha }, select: { id: true } });
+    const id = existing?.id ?? r.id;
+    const fields = { sha: r.sha, repository: r.repository, message: r.message, author: r.author, committedAt: r.committedAt, changeKeys: r.changeKeys };
+    await upsertGraphRow(tx, Commit, { id, ...fields, ...(id === r.id ? originOf(r.origin) : {}) }, { created: 'commit.created', updated: 'commit.updated' });
   }
 
-  /** {@link recordCommits} inside a caller's transaction (a webhook delivery writes its id with them). */
-  async upsertCommits(tx: WriteTx, commits: CommitRecord[]): Promise<Commit[]> {
-    const saved: Commit[] = [];
-    for (const c of commits) saved.push(await upsertGraphRow(tx, Commit, c, { subjectType: 'Commit', event: 'commit' }));
-    return saved;
+  /** A tag as git reports it, joined to the release of its version when there is one. */
+  async ingestTag(tx: WriteTx, r: TagRecord, refs: IngestRefs): Promise<void> {
+    const releaseId = await refs.releaseOfVersion(r.releaseVersion);
+    const existing = await tx.manager.findOne(GitTag, { where: { repository: r.repository, name: r.name }, select: { id: true } });
+    const id = existing?.id ?? r.id;
+    await upsertGraphRow(
+      tx,
+      GitTag,
+      {
+        id,
+        name: r.name,
+        repository: r.repository,
+        // GitHub's create event has no sha; the git CLI's does: an unknown sha never erases a known one.
+        ...known({ commitSha: r.commitSha }),
+        ...(releaseId ? { releaseId } : {}),
+        ...(id === r.id ? originOf(r.origin) : {}),
+      },
+      TAG_EVENTS,
+    );
   }
 
-  recordTag(actor: Actor, tag: GitTagRecord): Promise<GitTag> {
-    return this.writes.run(actor, (tx) => upsertGraphRow(tx, GitTag, tag, { subjectType: 'GitTag', event: 'tag', releaseId: tag.releaseId }));
+  /** Tags of a version read before its release was planned join the release (`v1.4.0` for version 1.4.0). */
+  async adoptTags(tx: WriteTx, releaseId: string, version: string): Promise<void> {
+    const bare = version.replace(/^v(?=\d)/, '');
+    const orphans = await tx.manager.find(GitTag, { where: { releaseId: IsNull(), name: In([bare, `v${bare}`]) }, lock: { mode: 'pessimistic_write' } });
+    for (const tag of orphans) await updateGraphRow(tx, GitTag, tag, { releaseId }, { ...TAG_EVENTS, releaseId });
   }
 }
+
+const TAG_EVENTS = { created: 'tag.created', updated: 'tag.updated' } as const;

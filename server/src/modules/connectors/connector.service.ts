@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { whileHolding } from '../../db/session-lock.js';
 import { createSourceIO } from '../../ingest/source-io.js';
-import { RecordWriter } from '../../ingest/record-writer.js';
+import type { RecordSink } from '../common/ingest-refs.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';
@@ -85,6 +85,7 @@ export class ConnectorService {
     configs: ConfiguredConnector[],
     private readonly db: DataSource,
     private readonly writes: WritePath,
+    private readonly sink: RecordSink,
     private readonly log: Logger,
     private readonly options: ConnectorRuntimeOptions,
   ) {
@@ -238,7 +239,7 @@ export class ConnectorService {
         let status: DeliveryStatus = 'processed';
         try {
           if (!c) throw new Error(`connector ${connectorId} is no longer configured`);
-          await tx.isolated(() => new RecordWriter(tx, connectorId).write(reviveRecords(delivery.records)));
+          await tx.isolated(() => this.sink.write(tx, connectorId, reviveRecords(delivery.records)));
         } catch (error) {
           if (isTransient(error)) throw error;
           const reason = `${delivery.event} ${delivery.delivery_id}: ${messageOf(this.writes.translate(error))}`;
@@ -349,7 +350,7 @@ export class ConnectorService {
       );
     try {
       await this.writes.run(c.actor, async (tx) => {
-        await new RecordWriter(tx, id).write(page.records);
+        await this.sink.write(tx, id, page.records);
         for (const r of rejected) await this.deadLetter(tx, id, streamName, r.payload, r.error);
         await saveCursor(tx);
       });
@@ -359,7 +360,7 @@ export class ConnectorService {
       this.log.warn({ connectorId: id, stream: streamName, error: messageOf(error) }, 'page failed; writing its records one by one');
       for (const single of splitRecords(page.records)) {
         try {
-          await this.writes.run(c.actor, (tx) => new RecordWriter(tx, id).write(single.records));
+          await this.writes.run(c.actor, (tx) => this.sink.write(tx, id, single.records));
         } catch (recordError) {
           if (isTransient(recordError)) throw recordError;
           rejected.push({ error: messageOf(this.writes.translate(recordError)), payload: single.payload });
@@ -397,8 +398,8 @@ export class ConnectorService {
           [letter.id],
         )) as [unknown[], number];
         if (!claimed.length) throw new ConflictError(`dead letter ${letter.id} was replayed meanwhile`, 'id');
-        await new RecordWriter(tx, c.config.id).write(records);
-        tx.record({ type: 'connector.dead_letter_replayed', subjectType: 'Connector', subjectId: c.config.id, payload: { deadLetterId: letter.id } });
+        await this.sink.write(tx, c.config.id, records);
+        tx.record('connector.dead_letter_replayed', { subjectId: c.config.id, payload: { deadLetterId: letter.id } });
       });
     } catch (error) {
       if (isTransient(error) || error instanceof ConflictError) throw error;
@@ -426,7 +427,7 @@ export class ConnectorService {
       JSON.stringify(payload ?? null),
       error,
     ])) as Array<{ id: string }>;
-    tx.record({ type: 'connector.dead_lettered', subjectType: 'Connector', subjectId: connectorId, payload: { deadLetterId: row!.id, source, error } });
+    tx.record('connector.dead_lettered', { subjectId: connectorId, payload: { deadLetterId: row!.id, source, error } });
   }
 
   private sourceIO(c: Running, policy: RetryPolicy = c.retry): SourceIO {
@@ -492,9 +493,7 @@ export class ConnectorService {
       const state = next(prev);
       await repo.update({ connectorId: id }, state);
       if (prev?.status !== state.status) {
-        tx.record({
-          type: 'connector.status_changed',
-          subjectType: 'Connector',
+        tx.record('connector.status_changed', {
           subjectId: id,
           payload: { connector: id, kind: c.config.kind, from: prev?.status ?? null, to: state.status, error: state.status === 'OK' ? null : state.lastError },
         });

@@ -1,30 +1,27 @@
 import crypto from 'node:crypto';
+import type { DeploymentRecord } from '@releasegraph/connectors';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
+import { BadUserInputError, NotFoundError } from '../../graphql/errors.js';
 import { paginate, type Connection } from '../../graphql/connection.js';
 import { whereInRange } from '../../graphql/time-range.js';
 import type { Actor } from '../../write/actor.js';
-import type { WritePath } from '../../write/write-path.js';
+import type { Cause } from '../../write/state-machine.js';
+import { transitionRow } from '../../write/transition.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
+import type { IngestRefs } from '../common/ingest-refs.js';
 import { definedOnly, fields, parseInput } from '../common/input.js';
+import { known, originOf, updateGraphRow, upsertGraphRow } from '../common/upsert.js';
 import { Environment } from '../environments/environment.entity.js';
 import { Artifact } from '../pipelines/pipeline.entity.js';
 import { Release } from '../releases/release.entity.js';
+import type { ReleaseManager } from '../releases/release.service.js';
 import { Service } from '../services/service.entity.js';
 import { Deployment, DeploymentStatus, DeploymentStrategy } from './deployment.entity.js';
+import { DEPLOYMENT_LIFECYCLE } from './deployment.lifecycle.js';
 import type { CreateDeploymentInput, DeploymentFilter, UpdateDeploymentInput } from './deployment.types.js';
 
 const S = DeploymentStatus;
-/** Where a deployment may go from each status. */
-const NEXT_STATUS: Record<DeploymentStatus, readonly DeploymentStatus[]> = {
-  PENDING: [S.IN_PROGRESS, S.SUCCEEDED, S.FAILED, S.CANCELLED],
-  IN_PROGRESS: [S.SUCCEEDED, S.FAILED, S.CANCELLED, S.ROLLED_BACK],
-  SUCCEEDED: [S.ROLLED_BACK],
-  FAILED: [S.ROLLED_BACK],
-  ROLLED_BACK: [],
-  CANCELLED: [],
-};
-const FINISHED: readonly DeploymentStatus[] = [S.SUCCEEDED, S.FAILED, S.ROLLED_BACK, S.CANCELLED];
 
 const createSchema = z.object({
   serviceId: fields.id,
@@ -52,6 +49,7 @@ export class DeploymentManager {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,
+    private readonly releases: ReleaseManager,
   ) {
     writes.describeConstraints({
       deployment_service_fk: { message: 'service does not exist', field: 'input.serviceId' },
@@ -81,28 +79,28 @@ export class DeploymentManager {
       await assertExists(m, Environment, input.environmentId, 'input.environmentId');
       if (input.releaseId) await assertExists(m, Release, input.releaseId, 'input.releaseId');
       if (input.artifactId) await assertExists(m, Artifact, input.artifactId, 'input.artifactId');
-      const status = input.status ?? S.PENDING;
-      const now = new Date();
-      const startedAt = input.startedAt ?? (status === S.PENDING ? null : now);
       const id = `rg:deployment:${crypto.randomUUID()}`;
-      await m.insert(Deployment, {
-        id,
-        serviceId: input.serviceId,
-        environmentId: input.environmentId,
-        version: input.version,
-        releaseId: input.releaseId ?? null,
-        artifactId: input.artifactId ?? null,
-        status,
-        sourceStatus: null,
-        strategy: input.strategy ?? null,
-        startedAt,
-        finishedAt: FINISHED.includes(status) ? now : null,
-        deployer: input.deployer ?? actor.name,
-        originConnector: 'api',
-      });
-      const saved = await m.findOneByOrFail(Deployment, { id });
-      tx.record({ type: 'deployment.created', subjectType: 'Deployment', subjectId: id, releaseId: saved.releaseId, payload: saved });
-      return saved;
+      await upsertGraphRow(
+        tx,
+        Deployment,
+        {
+          id,
+          serviceId: input.serviceId,
+          environmentId: input.environmentId,
+          version: input.version,
+          releaseId: input.releaseId ?? null,
+          artifactId: input.artifactId ?? null,
+          status: S.PENDING,
+          sourceStatus: null,
+          strategy: input.strategy ?? null,
+          startedAt: input.startedAt ?? null,
+          finishedAt: null,
+          deployer: input.deployer ?? actor.name,
+          originConnector: 'api',
+        },
+        EVENTS,
+      );
+      return this.transition(tx, id, input.status ?? S.PENDING, { kind: 'person' }, 'input.status');
     });
   }
 
@@ -114,37 +112,108 @@ export class DeploymentManager {
       if (!current) throw new NotFoundError('Deployment', input.id, 'input.id');
       if (input.releaseId) await assertExists(m, Release, input.releaseId, 'input.releaseId');
       if (input.artifactId) await assertExists(m, Artifact, input.artifactId, 'input.artifactId');
-      const statusChanges = input.status && input.status !== current.status;
-      if (statusChanges && !NEXT_STATUS[current.status].includes(input.status!)) {
-        throw new ConflictError(`a ${current.status} deployment cannot become ${input.status}`, 'input.status');
-      }
-      const now = new Date();
-      const changes = definedOnly({
-        status: input.status ?? undefined,
-        strategy: input.strategy,
-        releaseId: input.releaseId,
-        artifactId: input.artifactId,
-        startedAt: input.startedAt ?? (statusChanges && !current.startedAt && input.status !== S.CANCELLED ? now : undefined),
-        finishedAt: input.finishedAt ?? (statusChanges && FINISHED.includes(input.status!) ? now : undefined),
-      });
-      const startedAt = changes.startedAt === undefined ? current.startedAt : changes.startedAt;
-      const finishedAt = changes.finishedAt === undefined ? current.finishedAt : changes.finishedAt;
+      const startedAt = input.startedAt === undefined ? current.startedAt : input.startedAt;
+      const finishedAt = input.finishedAt === undefined ? current.finishedAt : input.finishedAt;
       if (startedAt && finishedAt && finishedAt < startedAt) throw new BadUserInputError('input.finishedAt', 'is before startedAt');
-      if (Object.keys(changes).length) await m.update(Deployment, { id: input.id }, changes);
-      const saved = await m.findOneByOrFail(Deployment, { id: input.id });
-      tx.record({ type: 'deployment.updated', subjectType: 'Deployment', subjectId: input.id, releaseId: saved.releaseId, payload: saved });
-      if (statusChanges) {
-        tx.record({
-          type: 'deployment.status_changed',
-          subjectType: 'Deployment',
-          subjectId: input.id,
-          releaseId: saved.releaseId,
-          payload: { from: current.status, to: saved.status, serviceId: saved.serviceId, environmentId: saved.environmentId, version: saved.version },
-        });
-      }
+      let saved = await updateGraphRow(
+        tx,
+        Deployment,
+        current,
+        definedOnly({
+          strategy: input.strategy,
+          releaseId: input.releaseId,
+          artifactId: input.artifactId,
+          startedAt: input.startedAt,
+          finishedAt: input.finishedAt,
+        }),
+        EVENTS,
+      );
+      if (input.status) saved = await this.transition(tx, input.id, input.status, { kind: 'person' }, 'input.status');
+      if (input.releaseId && current.releaseId !== input.releaseId) await this.releases.followDeployments(tx, input.releaseId);
       return saved;
     });
   }
+
+  /**
+   * The one place a deployment's status changes (see DEPLOYMENT_LIFECYCLE): whoever causes it — a
+   * person, a CI report, the verifier — the same rules, the same `deployment.status_changed`
+   * event; and the deployment's release follows.
+   */
+  async transition(tx: WriteTx, id: string, to: DeploymentStatus, cause: Cause, field?: string): Promise<Deployment> {
+    const now = new Date();
+    const { outcome, row } = await transitionRow(tx, {
+      machine: DEPLOYMENT_LIFECYCLE,
+      entity: Deployment,
+      column: 'status',
+      id,
+      to,
+      cause,
+      event: 'deployment.status_changed',
+      field,
+      alongside: (d) => timesOnEntering(d, to, now),
+    });
+    if (outcome.kind === 'move' && row.releaseId) await this.releases.followDeployments(tx, row.releaseId);
+    return row;
+  }
+
+  /**
+   * A deployment as a source reports it. Its status goes through {@link transition} (a late report
+   * changes nothing at all; a report of a new attempt — started after the one recorded — starts it
+   * again); its other facts are written when they differ.
+   */
+  async ingest(tx: WriteTx, r: DeploymentRecord, refs: IngestRefs): Promise<{ deployment: Deployment; created: boolean } | null> {
+    const m = tx.manager;
+    const existing = await m.findOne(Deployment, { where: { id: r.id }, lock: { mode: 'pessimistic_write' } });
+    const releaseId = (await refs.releaseOfVersion(r.releaseVersion)) ?? (r.releaseVersion ? null : await refs.releaseOfVersion(r.version));
+    // Sources' clocks disagree: a finish reported a little before the start it follows is the start.
+    const startedAt = r.startedAt ?? existing?.startedAt ?? null;
+    const finishedAt = r.finishedAt && startedAt && r.finishedAt < startedAt ? startedAt : r.finishedAt;
+    const [artifact] = r.artifactDigest ? ((await m.query('SELECT id FROM artifact WHERE digest = $1', [r.artifactDigest])) as Array<{ id: string }>) : [];
+    const status = r.status as DeploymentStatus;
+    const rerun = Boolean(existing?.startedAt && r.startedAt && r.startedAt > existing.startedAt);
+    const fields = {
+      serviceId: await refs.serviceId(r.service),
+      environmentId: await refs.environmentId(r.environment),
+      version: r.version,
+      sourceStatus: r.origin.originalStatus ?? null,
+      ...known({ startedAt: r.startedAt, finishedAt, deployer: r.deployer }),
+      // A new attempt (started after the last one finished) is not finished until it says so.
+      ...(!finishedAt && r.startedAt && existing?.finishedAt && r.startedAt > existing.finishedAt ? { finishedAt: null } : {}),
+      ...(artifact ? { artifactId: artifact.id } : {}),
+      ...(releaseId ? { releaseId } : {}),
+      ...originOf(r.origin),
+    };
+    if (!existing) {
+      await upsertGraphRow(tx, Deployment, { id: r.id, ...fields, status: S.PENDING }, EVENTS);
+      return { deployment: await this.transition(tx, r.id, status, { kind: 'source', reason: refs.connectorId }), created: true };
+    }
+    const cause: Cause = { kind: rerun ? 'rerun' : 'source', reason: refs.connectorId };
+    const moved = await transitionRow(tx, {
+      machine: DEPLOYMENT_LIFECYCLE,
+      entity: Deployment,
+      column: 'status',
+      id: r.id,
+      to: status,
+      cause,
+      event: 'deployment.status_changed',
+    });
+    if (moved.outcome.kind === 'late') return null;
+    const saved = await updateGraphRow(tx, Deployment, moved.row, fields, EVENTS);
+    const release = saved.releaseId;
+    if (release && (moved.outcome.kind === 'move' || release !== existing.releaseId)) await this.releases.followDeployments(tx, release);
+    return { deployment: saved, created: false };
+  }
+}
+
+const EVENTS = { created: 'deployment.created', updated: 'deployment.updated' } as const;
+
+/** Times a status sets when nobody gave them: started when it starts, finished when it finishes, unfinished when it starts again. */
+function timesOnEntering(d: Deployment, to: DeploymentStatus, now: Date): Partial<Deployment> {
+  if (to === S.PENDING) return { finishedAt: null };
+  if (to === S.IN_PROGRESS) return { startedAt: d.startedAt ?? now, finishedAt: null };
+  if (to === S.CANCELLED) return { finishedAt: d.finishedAt ?? now };
+  if (to === S.ROLLED_BACK) return { finishedAt: d.finishedAt ?? now };
+  return { startedAt: d.startedAt ?? now, finishedAt: d.finishedAt ?? now };
 }
 
 async function assertExists(

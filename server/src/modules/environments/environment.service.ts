@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { paginate, type Connection } from '../../graphql/connection.js';
 import type { Actor } from '../../write/actor.js';
-import type { WritePath } from '../../write/write-path.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
+import { updateGraphRow } from '../common/upsert.js';
+import { tierOf, type TierOverride } from './tier-rules.js';
 import { definedOnly, fields, parseInput } from '../common/input.js';
 import { Environment, EnvironmentTier } from './environment.entity.js';
 import type { CreateEnvironmentInput, EnvironmentFilter, UpdateEnvironmentInput } from './environment.types.js';
@@ -18,6 +20,7 @@ export class EnvironmentManager {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,
+    private readonly tierOverrides: readonly TierOverride[] = [],
   ) {
     writes.describeConstraints({ environment_name_key: { message: 'an environment with this name already exists', field: 'input.name' } });
   }
@@ -37,7 +40,7 @@ export class EnvironmentManager {
       const id = `rg:environment:${crypto.randomUUID()}`;
       await m.insert(Environment, { id, name: input.name, tier: input.tier, region: input.region ?? null, originConnector: 'api' });
       const saved = await m.findOneByOrFail(Environment, { id });
-      tx.record({ type: 'environment.created', subjectType: 'Environment', subjectId: id, payload: saved });
+      tx.record('environment.created', { subjectId: id, payload: saved });
       return saved;
     });
   }
@@ -52,10 +55,20 @@ export class EnvironmentManager {
         throw new ConflictError(`an environment named ${JSON.stringify(input.name)} already exists`, 'input.name');
       }
       const changes = definedOnly({ name: input.name ?? undefined, tier: input.tier ?? undefined, region: input.region });
-      if (Object.keys(changes).length) await m.update(Environment, { id: input.id }, changes);
-      const saved = await m.findOneByOrFail(Environment, { id: input.id });
-      tx.record({ type: 'environment.updated', subjectType: 'Environment', subjectId: input.id, payload: saved });
-      return saved;
+      return updateGraphRow(tx, Environment, current, changes, { updated: 'environment.updated' });
     });
+  }
+
+  /** The environment a source names, created when new, its tier from its name (the config's rules first). */
+  async ensure(tx: WriteTx, name: string, connectorId: string): Promise<string> {
+    const id = `${connectorId}:environment:${name}`;
+    const tier = tierOf(name, this.tierOverrides);
+    const inserted = (await tx.manager.query(
+      'INSERT INTO environment (id, name, tier, origin_connector, origin_entity, origin_id) VALUES ($1, $2, $3, $4, $5, $2) ON CONFLICT DO NOTHING RETURNING id',
+      [id, name, tier, connectorId, 'environment'],
+    )) as unknown[];
+    if (inserted.length) tx.record('environment.created', { subjectId: id, payload: { id, name, tier } });
+    const [row] = (await tx.manager.query('SELECT id FROM environment WHERE name = $1', [name])) as Array<{ id: string }>;
+    return row!.id;
   }
 }

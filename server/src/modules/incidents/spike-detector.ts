@@ -1,11 +1,13 @@
-import { records, type IncidentRecord } from '@releasegraph/connectors';
+import type { IncidentRecord } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
 import { whileHolding } from '../../db/session-lock.js';
-import { RecordWriter } from '../../ingest/record-writer.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
+import type { RecordSink } from '../common/ingest-refs.js';
+import { IncidentStatus } from './incident.entity.js';
+import type { IncidentLedger } from './incident.service.js';
 
 const DETECTOR: Actor = { id: 'connector:releasegraph', name: 'releasegraph', role: Role.INTEGRATION };
 const SPIKE_LOCK = 0x5247_4931; // "RGI1"
@@ -47,6 +49,8 @@ export class SpikeDetector {
     private readonly db: DataSource,
     private readonly writes: WritePath,
     private readonly log: Logger,
+    private readonly sink: RecordSink,
+    private readonly incidents: IncidentLedger,
     private readonly policy: SpikePolicy = DEFAULT_SPIKES,
   ) {}
 
@@ -120,24 +124,13 @@ export class SpikeDetector {
       traceIds: traces.map((t) => t.trace_id),
       origin: { connector: 'releasegraph', entity: 'error_spike', sourceId: scope, originalStatus: 'triggered' },
     };
-    await this.writes.run(DETECTOR, (tx) => new RecordWriter(tx, 'releasegraph').write(records({ incidents: [incident] })));
+    await this.writes.run(DETECTOR, (tx) => this.sink.write(tx, 'releasegraph', { incidents: [incident] }));
     this.log.warn({ service: r.service, version: r.version, environment: r.environment, rate, baseline }, 'error spike: incident opened');
   }
 
   private async resolve(id: string, now: Date): Promise<void> {
-    await this.writes.run(DETECTOR, async (tx) => {
-      const [row] = (await tx.manager.query(
-        `UPDATE incident SET status = 'RESOLVED', resolved_at = $2, updated_at = now() WHERE id = $1 AND status <> 'RESOLVED' RETURNING id`,
-        [id, now],
-      )) as [unknown[], number];
-      if (row.length) {
-        tx.record({
-          type: 'incident.updated',
-          subjectType: 'Incident',
-          subjectId: id,
-          payload: { status: 'RESOLVED', resolvedAt: now, changed: ['status', 'resolvedAt'] },
-        });
-      }
-    });
+    await this.writes.run(DETECTOR, (tx) =>
+      this.incidents.transition(tx, id, IncidentStatus.RESOLVED, { kind: 'detector', reason: 'the error rate is back' }, now),
+    );
   }
 }

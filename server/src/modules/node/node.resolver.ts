@@ -1,29 +1,31 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { GraphContext } from '../../graphql/context.js';
-import { Node, entityOfId } from '../../graphql/node.js';
+import { subjectTypeOfId, type SubjectType } from '../../events/subjects.js';
+import { Node } from '../../graphql/node.js';
 
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Any object of the release graph by its global id.' })
   node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphContext): Promise<Node | null> | null {
     const l = ctx.loaders;
-    const loaderOf: Record<string, { load(id: string): Promise<Node | null> } | undefined> = {
-      service: l.serviceById,
-      environment: l.environmentById,
-      release: l.releaseById,
-      change: l.changeById,
-      commit: l.commitById,
-      tag: l.tagById,
-      pipeline_run: l.pipelineRunById,
-      artifact: l.artifactById,
-      deployment: l.deploymentById,
-      incident: l.incidentById,
-      success_criterion: l.criterionById,
-      stabilization_window: l.windowById,
-      escalation: l.escalationById,
+    // By subject type (the registry in events/subjects.ts reads it from the id's entity segment).
+    const loaderOf: Partial<Record<SubjectType, { load(id: string): Promise<Node | null> }>> = {
+      Service: l.serviceById,
+      Environment: l.environmentById,
+      Release: l.releaseById,
+      Change: l.changeById,
+      Commit: l.commitById,
+      GitTag: l.tagById,
+      PipelineRun: l.pipelineRunById,
+      Artifact: l.artifactById,
+      Deployment: l.deploymentById,
+      Incident: l.incidentById,
+      SuccessCriterion: l.criterionById,
+      StabilizationWindow: l.windowById,
+      Escalation: l.escalationById,
     };
-    const entity = entityOfId(id);
-    const loader = entity ? loaderOf[entity] : undefined;
+    const subject = subjectTypeOfId(id);
+    const loader = subject ? loaderOf[subject] : undefined;
     return loader ? loader.load(id) : null;
   }
 }

@@ -5,22 +5,16 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/e
 import { paginate, type Connection } from '../../graphql/connection.js';
 import { whereInRange } from '../../graphql/time-range.js';
 import type { Actor } from '../../write/actor.js';
+import type { Cause } from '../../write/state-machine.js';
+import { transitionRow } from '../../write/transition.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';
+import type { CommitLedger } from '../commits/commit.service.js';
 import { definedOnly, fields, parseInput } from '../common/input.js';
+import { updateGraphRow } from '../common/upsert.js';
 import { assertServicesExist } from '../services/service.service.js';
 import { Priority, Release, ReleaseServiceLink, ReleaseStatus } from './release.entity.js';
+import { RELEASE_LIFECYCLE } from './release.lifecycle.js';
 import type { CreateReleaseInput, ReleaseFilter, UpdateReleaseInput } from './release.types.js';
-
-/** Where a release may go from each status. */
-const NEXT_STATUS: Record<ReleaseStatus, readonly ReleaseStatus[]> = {
-  PLANNED: [ReleaseStatus.SCHEDULED, ReleaseStatus.DEPLOYING, ReleaseStatus.CANCELLED],
-  SCHEDULED: [ReleaseStatus.PLANNED, ReleaseStatus.DEPLOYING, ReleaseStatus.CANCELLED],
-  DEPLOYING: [ReleaseStatus.STABILIZING, ReleaseStatus.DONE, ReleaseStatus.ROLLED_BACK],
-  STABILIZING: [ReleaseStatus.DONE, ReleaseStatus.ROLLED_BACK],
-  DONE: [],
-  ROLLED_BACK: [],
-  CANCELLED: [],
-};
 
 const releaseFields = {
   name: fields.name,
@@ -48,6 +42,7 @@ export class ReleaseManager {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,
+    private readonly commits: CommitLedger,
   ) {
     writes.describeConstraints({
       release_name_version_key: { message: 'a release with this name and version already exists', field: 'input.version' },
@@ -68,27 +63,6 @@ export class ReleaseManager {
     whereInRange(qb, 'planned_start', filter?.plannedStart, 'filter.plannedStart');
     whereInRange(qb, 'created_at', filter?.createdAt, 'filter.createdAt');
     return paginate(qb, page);
-  }
-
-  /**
-   * Tags read before their release was planned (`v1.4.0` for version 1.4.0) join it now, so the
-   * order in which git and the release plan arrive does not matter.
-   */
-  private async adoptTags(tx: WriteTx, release: Release): Promise<void> {
-    const bare = release.version.replace(/^v(?=\d)/, '');
-    const adopted = (await tx.manager.query(
-      `UPDATE git_tag SET release_id = $1, updated_at = now() WHERE release_id IS NULL AND name IN ($2, $3) RETURNING id, name, repository`,
-      [release.id, bare, `v${bare}`],
-    )) as [Array<{ id: string; name: string; repository: string }>, number];
-    for (const tag of adopted[0]) {
-      tx.record({
-        type: 'tag.updated',
-        subjectType: 'GitTag',
-        subjectId: tag.id,
-        releaseId: release.id,
-        payload: { ...tag, releaseId: release.id, changed: ['releaseId'] },
-      });
-    }
   }
 
   async create(actor: Actor, raw: CreateReleaseInput): Promise<Release> {
@@ -119,8 +93,9 @@ export class ReleaseManager {
       });
       await linkServices(m, id, serviceIds);
       const saved = await m.findOneByOrFail(Release, { id });
-      tx.record({ type: 'release.created', subjectType: 'Release', subjectId: id, releaseId: id, payload: { ...saved, serviceIds } });
-      await this.adoptTags(tx, saved);
+      tx.record('release.created', { subjectId: id, releaseId: id, payload: { ...saved, serviceIds } });
+      // Tags read before their release was planned join it now: the order in which git and the plan arrive does not matter.
+      await this.commits.adoptTags(tx, saved.id, saved.version);
       return saved;
     });
   }
@@ -136,13 +111,9 @@ export class ReleaseManager {
       if ((name !== current.name || version !== current.version) && (await m.existsBy(Release, { name, version }))) {
         throw new ConflictError(`release ${name} ${version} already exists`, 'input.version');
       }
-      if (input.status && input.status !== current.status && !NEXT_STATUS[current.status].includes(input.status)) {
-        throw new ConflictError(`a ${current.status} release cannot become ${input.status}`, 'input.status');
-      }
       const changes = definedOnly({
         name: input.name ?? undefined,
         version: input.version ?? undefined,
-        status: input.status ?? undefined,
         description: input.description,
         plannedStart: input.plannedStart,
         plannedEnd: input.plannedEnd,
@@ -155,28 +126,80 @@ export class ReleaseManager {
         changes.plannedStart === undefined ? current.plannedStart : changes.plannedStart,
         changes.plannedEnd === undefined ? current.plannedEnd : changes.plannedEnd,
       );
-      if (Object.keys(changes).length) await m.update(Release, { id: input.id }, changes);
-      let serviceIds: string[] | undefined;
+      let saved = await updateGraphRow(tx, Release, current, changes, { updated: 'release.updated', releaseId: input.id });
       if (input.serviceIds) {
-        serviceIds = [...new Set(input.serviceIds)];
+        const serviceIds = [...new Set(input.serviceIds)];
         await assertServicesExist(m, serviceIds, 'input.serviceIds');
-        await m.delete(ReleaseServiceLink, { releaseId: input.id });
-        await linkServices(m, input.id, serviceIds);
+        const before = (await m.findBy(ReleaseServiceLink, { releaseId: input.id })).map((l) => l.serviceId).sort();
+        if (before.join() !== [...serviceIds].sort().join()) {
+          await m.delete(ReleaseServiceLink, { releaseId: input.id });
+          await linkServices(m, input.id, serviceIds);
+          tx.record('release.updated', { subjectId: input.id, releaseId: input.id, payload: { ...saved, serviceIds, changed: ['serviceIds'] } });
+        }
       }
-      const saved = await m.findOneByOrFail(Release, { id: input.id });
-      const payload = { ...saved, ...(serviceIds ? { serviceIds } : {}) };
-      tx.record({ type: 'release.updated', subjectType: 'Release', subjectId: input.id, releaseId: input.id, payload });
-      if (changes.status) {
-        tx.record({
-          type: 'release.status_changed',
-          subjectType: 'Release',
-          subjectId: input.id,
-          releaseId: input.id,
-          payload: { from: current.status, to: changes.status },
-        });
-      }
+      if (input.status) saved = await this.transition(tx, input.id, input.status, { kind: 'person' }, 'input.status');
+      else if (input.serviceIds) await this.followDeployments(tx, input.id);
       return saved;
     });
+  }
+
+  /** The one place a release's status changes (see RELEASE_LIFECYCLE), with its `release.status_changed` event. */
+  async transition(tx: WriteTx, id: string, to: ReleaseStatus, cause: Cause, field?: string): Promise<Release> {
+    const { row } = await transitionRow(tx, {
+      machine: RELEASE_LIFECYCLE,
+      entity: Release,
+      column: 'status',
+      id,
+      to,
+      cause,
+      event: 'release.status_changed',
+      field,
+    });
+    return row;
+  }
+
+  /**
+   * A release follows its deployments, whichever path reported them: the first one started →
+   * DEPLOYING; every service of the release (its planned services, else those it deployed)
+   * succeeded in a PROD-tier environment → STABILIZING; a PROD deployment of it rolled back →
+   * ROLLED_BACK. Moves the table does not allow from where the release is (it is DONE, or
+   * CANCELLED) are not made.
+   */
+  async followDeployments(tx: WriteTx, releaseId: string): Promise<void> {
+    const [facts] = (await tx.manager.query(
+      `WITH d AS (
+         SELECT d.service_id, d.status, e.tier FROM deployment d JOIN environment e ON e.id = d.environment_id WHERE d.release_id = $1
+       ), planned AS (
+         SELECT service_id FROM release_service WHERE release_id = $1
+       ), services AS (
+         SELECT service_id FROM planned UNION SELECT service_id FROM d WHERE NOT EXISTS (SELECT 1 FROM planned)
+       )
+       SELECT EXISTS (SELECT 1 FROM d WHERE status <> 'PENDING') AS started,
+              EXISTS (SELECT 1 FROM d WHERE status = 'ROLLED_BACK' AND tier = 'PROD') AS rolled_back,
+              EXISTS (SELECT 1 FROM services)
+                AND NOT EXISTS (SELECT 1 FROM services s WHERE NOT EXISTS (
+                  SELECT 1 FROM d WHERE d.service_id = s.service_id AND d.status = 'SUCCEEDED' AND d.tier = 'PROD')) AS in_production`,
+      [releaseId],
+    )) as Array<{ started: boolean; rolled_back: boolean; in_production: boolean }>;
+    if (!facts?.started) return;
+    const cause: Cause = { kind: 'rollout' };
+    const release = await tx.manager.findOne(Release, { where: { id: releaseId }, lock: { mode: 'pessimistic_write' } });
+    if (!release) return;
+    const S = ReleaseStatus;
+    let status = release.status;
+    if (status === S.PLANNED || status === S.SCHEDULED) status = (await this.transition(tx, releaseId, S.DEPLOYING, cause)).status;
+    if (facts.rolled_back) {
+      if (status === S.DEPLOYING || status === S.STABILIZING) await this.transition(tx, releaseId, S.ROLLED_BACK, cause);
+    } else if (facts.in_production && status === S.DEPLOYING) {
+      await this.transition(tx, releaseId, S.STABILIZING, cause);
+    }
+  }
+
+  /** The release of this version when exactly one release has it (versions are not unique across products). */
+  async idOfVersion(m: EntityManager, version: string): Promise<string | null> {
+    const bare = version.replace(/^v(?=\d)/, '');
+    const rows = (await m.query('SELECT id FROM release WHERE version = $1 OR version = $2 LIMIT 2', [bare, `v${bare}`])) as Array<{ id: string }>;
+    return rows.length === 1 ? rows[0]!.id : null;
   }
 }
 

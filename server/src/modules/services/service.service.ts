@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { paginate, type Connection } from '../../graphql/connection.js';
 import type { Actor } from '../../write/actor.js';
-import type { WritePath } from '../../write/write-path.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { definedOnly, fields, parseInput } from '../common/input.js';
 import { Service, ServiceDependency } from './service.entity.js';
 import type { CreateServiceInput, ServiceFilter, UpdateServiceInput } from './service.types.js';
@@ -64,7 +64,7 @@ export class ServiceCatalog {
           dependsOn.map((d) => ({ serviceId: row.id, dependsOnId: d })),
         );
       const saved = await m.findOneByOrFail(Service, { id: row.id });
-      tx.record({ type: 'service.created', subjectType: 'Service', subjectId: row.id, payload: { ...saved, dependsOn } });
+      tx.record('service.created', { subjectId: row.id, payload: { ...saved, dependsOn } });
       return saved;
     });
   }
@@ -79,13 +79,15 @@ export class ServiceCatalog {
         throw new ConflictError(`a service named ${JSON.stringify(input.name)} already exists`, 'input.name');
       }
       const changes = definedOnly({ name: input.name ?? undefined, description: input.description, repository: input.repository, ownerTeam: input.ownerTeam });
-      if (Object.keys(changes).length) await m.update(Service, { id: input.id }, changes);
+      const changed = Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== current[k as keyof Service]);
+      if (changed.length) await m.update(Service, { id: input.id }, changes);
       let dependsOn: string[] | undefined;
       if (input.dependsOn) {
         dependsOn = [...new Set(input.dependsOn)];
         if (dependsOn.includes(input.id)) throw new BadUserInputError('input.dependsOn', 'a service cannot depend on itself');
         await assertServicesExist(m, dependsOn, 'input.dependsOn');
         await assertNoCycle(m, input.id, dependsOn);
+        changed.push('dependsOn');
         await m.delete(ServiceDependency, { serviceId: input.id });
         if (dependsOn.length)
           await m.insert(
@@ -94,9 +96,21 @@ export class ServiceCatalog {
           );
       }
       const saved = await m.findOneByOrFail(Service, { id: input.id });
-      tx.record({ type: 'service.updated', subjectType: 'Service', subjectId: input.id, payload: { ...saved, ...(dependsOn ? { dependsOn } : {}) } });
+      if (changed.length) tx.record('service.updated', { subjectId: input.id, payload: { ...saved, ...(dependsOn ? { dependsOn } : {}), changed } });
       return saved;
     });
+  }
+
+  /** The service a source names, created (with the source as its origin) when the catalogue does not have it. */
+  async ensure(tx: WriteTx, name: string, connectorId: string): Promise<string> {
+    const id = `${connectorId}:service:${name}`;
+    const inserted = (await tx.manager.query(
+      'INSERT INTO service (id, name, origin_connector, origin_entity, origin_id) VALUES ($1, $2, $3, $4, $2) ON CONFLICT DO NOTHING RETURNING id',
+      [id, name, connectorId, 'service'],
+    )) as unknown[];
+    if (inserted.length) tx.record('service.created', { subjectId: id, payload: { id, name } });
+    const [row] = (await tx.manager.query('SELECT id FROM service WHERE name = $1', [name])) as Array<{ id: string }>;
+    return row!.id;
   }
 }
 

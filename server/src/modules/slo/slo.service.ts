@@ -64,7 +64,7 @@ export class SloService {
         originConnector: 'api',
       });
       const saved = await tx.manager.findOneByOrFail(Slo, { id });
-      tx.record({ type: 'slo.created', subjectType: 'Slo', subjectId: id, payload: saved });
+      tx.record('slo.created', { subjectId: id, payload: saved });
       return saved;
     });
   }
@@ -160,11 +160,10 @@ export class SloService {
           const payload = { slo: slo.name, sloId: slo.id, budgetRemaining: status.budgetRemaining, ...alert };
           // One event per release concerned (the release's stream shows it), or one without a release.
           for (const r of releases.length ? releases : [{ release_id: null }]) {
-            tx.record({ type: 'slo.burn_alert', subjectType: 'Slo', subjectId: slo.id, releaseId: r.release_id, payload });
+            tx.record('slo.burn_alert', { subjectId: slo.id, releaseId: r.release_id, payload });
           }
         }
-        for (const name of stopped)
-          tx.record({ type: 'slo.burn_alert_resolved', subjectType: 'Slo', subjectId: slo.id, payload: { slo: slo.name, alert: name } });
+        for (const name of stopped) tx.record('slo.burn_alert_resolved', { subjectId: slo.id, payload: { slo: slo.name, alert: name } });
       });
       this.log.info({ slo: slo.name, started: started.map((a) => a.name), stopped }, 'burn-rate alerts changed');
     }

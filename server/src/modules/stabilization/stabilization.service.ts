@@ -5,7 +5,12 @@ import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
+import { decide } from '../../write/state-machine.js';
 import { IncidentCorrelator } from '../incidents/incident-correlation.js';
+import type { IncidentLedger } from '../incidents/incident.service.js';
+import { ReleaseStatus } from '../releases/release.entity.js';
+import type { ReleaseManager } from '../releases/release.service.js';
+import { STABILIZATION_WINDOW_LIFECYCLE } from './stabilization-window.lifecycle.js';
 import { Escalation, EscalationStatus, StabilizationOwner, StabilizationWindow, WindowStatus } from './stabilization.entity.js';
 
 /** One escalation level: after how long unacknowledged (from when it was raised) it pages whom (`owner` = the service's owner). */
@@ -56,6 +61,8 @@ export class StabilizationService {
     private readonly db: DataSource,
     private readonly writes: WritePath,
     private readonly log: Logger,
+    private readonly releases: ReleaseManager,
+    private readonly incidents: IncidentLedger,
     private readonly policy: StabilizationPolicy = DEFAULT_STABILIZATION,
   ) {}
 
@@ -66,14 +73,18 @@ export class StabilizationService {
     await this.closeWindows(now);
   }
 
-  /** A window for each release with a succeeded production deployment and none yet. */
+  /**
+   * A window for each STABILIZING release without one (the release's own life moved it there when
+   * every service of it succeeded in production), from the time the last of them succeeded.
+   */
   private async openWindows(now: Date): Promise<void> {
     const due = (await this.db.query(
-      `SELECT d.release_id, min(coalesce(d.finished_at, d.updated_at)) AS at
-         FROM deployment d JOIN environment e ON e.id = d.environment_id
-        WHERE d.status = 'SUCCEEDED' AND e.tier = 'PROD' AND d.release_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM stabilization_window w WHERE w.release_id = d.release_id)
-        GROUP BY d.release_id`,
+      `SELECT r.id AS release_id, coalesce(max(coalesce(d.finished_at, d.updated_at)), r.updated_at) AS at
+         FROM release r
+         LEFT JOIN deployment d ON d.release_id = r.id AND d.status = 'SUCCEEDED'
+              AND EXISTS (SELECT 1 FROM environment e WHERE e.id = d.environment_id AND e.tier = 'PROD')
+        WHERE r.status = 'STABILIZING' AND NOT EXISTS (SELECT 1 FROM stabilization_window w WHERE w.release_id = r.id)
+        GROUP BY r.id`,
     )) as Array<{ release_id: string; at: Date }>;
     for (const { release_id: releaseId, at } of due) {
       await this.writes.run(STEWARD, async (tx) => {
@@ -86,7 +97,7 @@ export class StabilizationService {
         )) as unknown[];
         if (!inserted.length) return;
         const window = await tx.manager.findOneByOrFail(StabilizationWindow, { id });
-        tx.record({ type: 'stabilization.opened', subjectType: 'StabilizationWindow', subjectId: id, releaseId, payload: window });
+        tx.record('stabilization.opened', { subjectId: id, releaseId, payload: window });
         const services = (await tx.manager.query(
           `SELECT DISTINCT s.id, s.name FROM deployment d JOIN service s ON s.id = d.service_id WHERE d.release_id = $1`,
           [releaseId],
@@ -95,7 +106,6 @@ export class StabilizationService {
           const owner = this.policy.owners[s.name]?.[0];
           if (owner) await this.setOwner(tx, window, s.id, owner, now, 'rotation');
         }
-        await moveRelease(tx, releaseId, ['DEPLOYING'], 'STABILIZING');
       });
     }
   }
@@ -154,21 +164,8 @@ export class StabilizationService {
 
   private async linkToSuspectRelease(incidentId: string, deploymentId: string): Promise<void> {
     await this.writes.run(STEWARD, async (tx) => {
-      const [linked] = (await tx.manager.query(
-        `UPDATE incident i SET release_id = d.release_id, updated_at = now() FROM deployment d
-          WHERE i.id = $1 AND i.release_id IS NULL AND d.id = $2 AND d.release_id IS NOT NULL
-          RETURNING i.key, i.release_id`,
-        [incidentId, deploymentId],
-      )) as [Array<{ key: string; release_id: string }>, number];
-      const row = linked[0];
-      if (!row) return;
-      tx.record({
-        type: 'incident.release_linked',
-        subjectType: 'Incident',
-        subjectId: incidentId,
-        releaseId: row.release_id,
-        payload: { key: row.key, releaseId: row.release_id, deploymentId, reason: 'its most likely suspect belongs to the release' },
-      });
+      const [d] = (await tx.manager.query('SELECT release_id FROM deployment WHERE id = $1', [deploymentId])) as Array<{ release_id: string | null }>;
+      if (d?.release_id) await this.incidents.linkRelease(tx, incidentId, d.release_id, deploymentId, 'its most likely suspect belongs to the release');
     });
   }
 
@@ -194,7 +191,7 @@ export class StabilizationService {
         originConnector: 'stabilization',
       });
       const saved = await tx.manager.findOneByOrFail(Escalation, { id });
-      tx.record({ type: 'escalation.raised', subjectType: 'Escalation', subjectId: id, releaseId, payload: saved });
+      tx.record('escalation.raised', { subjectId: id, releaseId, payload: saved });
     });
   }
 
@@ -216,9 +213,7 @@ export class StabilizationService {
           { level, paged: target.to, nextEscalationAt: next ? new Date(current.raisedAt.getTime() + next.afterMs) : null },
         );
         const window = await tx.manager.findOneByOrFail(StabilizationWindow, { id: current.windowId });
-        tx.record({
-          type: 'escalation.escalated',
-          subjectType: 'Escalation',
+        tx.record('escalation.escalated', {
           subjectId: x.id,
           releaseId: window.releaseId,
           payload: { ...current, level, paged: target.to, reason: `${current.reason} — not acknowledged after ${Math.round(elapsed / 60_000)} min` },
@@ -248,41 +243,60 @@ export class StabilizationService {
         )) as Array<{ release_status: string; problems: number; pending_decisions: number }>;
         if (!facts) return;
         const releaseId = window.releaseId;
+        const cause = { kind: 'stabilization' } as const;
         if (facts.release_status === 'ROLLED_BACK') {
-          await tx.manager.update(StabilizationWindow, { id }, { status: WindowStatus.ROLLED_BACK });
-          tx.record({ type: 'stabilization.closed', subjectType: 'StabilizationWindow', subjectId: id, releaseId, payload: { status: 'ROLLED_BACK' } });
+          await this.transitionWindow(tx, window, WindowStatus.ROLLED_BACK);
         } else if (window.endsAt > now) {
           return;
         } else if (facts.problems || facts.pending_decisions) {
+          // Extended again: its end moves, its status stays EXTENDED.
           const endsAt = new Date(now.getTime() + this.policy.extensionMs);
+          if (
+            window.status !== WindowStatus.EXTENDED &&
+            decide(STABILIZATION_WINDOW_LIFECYCLE, window.status, WindowStatus.EXTENDED, cause.kind).kind !== 'move'
+          )
+            return;
           await tx.manager.update(StabilizationWindow, { id }, { status: WindowStatus.EXTENDED, endsAt });
-          tx.record({
-            type: 'stabilization.extended',
-            subjectType: 'StabilizationWindow',
+          tx.record('stabilization.extended', {
             subjectId: id,
             releaseId,
-            payload: { endsAt, openProblems: facts.problems, pendingRollbackDecisions: facts.pending_decisions },
+            payload: {
+              from: window.status,
+              to: WindowStatus.EXTENDED,
+              cause,
+              endsAt,
+              openProblems: facts.problems,
+              pendingRollbackDecisions: facts.pending_decisions,
+            },
           });
         } else {
-          await tx.manager.update(StabilizationWindow, { id }, { status: WindowStatus.STABLE });
-          tx.record({ type: 'stabilization.closed', subjectType: 'StabilizationWindow', subjectId: id, releaseId, payload: { status: 'STABLE' } });
-          await moveRelease(tx, releaseId, ['STABILIZING'], 'DONE');
+          await this.transitionWindow(tx, window, WindowStatus.STABLE);
+          await this.releases.transition(tx, releaseId, ReleaseStatus.DONE, cause);
         }
       });
     }
+  }
+
+  /** A window's one status transition (see STABILIZATION_WINDOW_LIFECYCLE): closing it STABLE or ROLLED_BACK. */
+  private async transitionWindow(tx: WriteTx, window: StabilizationWindow, to: WindowStatus.STABLE | WindowStatus.ROLLED_BACK): Promise<void> {
+    const cause = { kind: 'stabilization' } as const;
+    if (decide(STABILIZATION_WINDOW_LIFECYCLE, window.status, to, cause.kind).kind !== 'move') return;
+    await tx.manager.update(StabilizationWindow, { id: window.id }, { status: to });
+    tx.record('stabilization.closed', { subjectId: window.id, releaseId: window.releaseId, payload: { from: window.status, to, cause } });
   }
 
   private async setOwner(tx: WriteTx, window: StabilizationWindow, serviceId: string, owner: string, now: Date, how: 'rotation' | 'assigned'): Promise<void> {
     const previous = await tx.manager.findOneBy(StabilizationOwner, { windowId: window.id, serviceId });
     if (previous?.owner === owner) return;
     await tx.manager.upsert(StabilizationOwner, { windowId: window.id, serviceId, owner, since: now }, ['windowId', 'serviceId']);
-    tx.record({
-      type: previous ? 'stabilization.handoff' : 'stabilization.owner_assigned',
-      subjectType: 'StabilizationWindow',
-      subjectId: window.id,
-      releaseId: window.releaseId,
-      payload: { serviceId, owner, previousOwner: previous?.owner ?? null, how },
-    });
+    if (previous)
+      tx.record('stabilization.handoff', {
+        subjectId: window.id,
+        releaseId: window.releaseId,
+        payload: { serviceId, owner, previousOwner: previous.owner, how },
+      });
+    else
+      tx.record('stabilization.owner_assigned', { subjectId: window.id, releaseId: window.releaseId, payload: { serviceId, owner, previousOwner: null, how } });
   }
 
   /** Assigns (or hands off) a service's ownership for a window. */
@@ -317,13 +331,7 @@ export class StabilizationService {
       );
       const saved = await tx.manager.findOneByOrFail(Escalation, { id });
       const window = await tx.manager.findOneByOrFail(StabilizationWindow, { id: x.windowId });
-      tx.record({
-        type: resolve ? 'escalation.resolved' : 'escalation.acknowledged',
-        subjectType: 'Escalation',
-        subjectId: id,
-        releaseId: window.releaseId,
-        payload: saved,
-      });
+      tx.record(resolve ? 'escalation.resolved' : 'escalation.acknowledged', { subjectId: id, releaseId: window.releaseId, payload: saved });
       return saved;
     });
   }
@@ -332,15 +340,6 @@ export class StabilizationService {
 async function serviceInRelease(m: EntityManager, releaseId: string, serviceId: string): Promise<boolean> {
   const rows = (await m.query('SELECT 1 FROM deployment WHERE release_id = $1 AND service_id = $2 LIMIT 1', [releaseId, serviceId])) as unknown[];
   return rows.length > 0;
-}
-
-async function moveRelease(tx: WriteTx, releaseId: string, from: string[], to: string): Promise<void> {
-  const [moved] = (await tx.manager.query(`UPDATE release SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY($3) RETURNING id`, [
-    releaseId,
-    to,
-    from,
-  ])) as [unknown[], number];
-  if (moved.length) tx.record({ type: 'release.status_changed', subjectType: 'Release', subjectId: releaseId, releaseId, payload: { status: to } });
 }
 
 /** The service an anomaly concerns: its deployment's, or the SLO's. */

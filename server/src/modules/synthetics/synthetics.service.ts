@@ -96,9 +96,7 @@ export class SyntheticsService {
         `INSERT INTO synthetic_result (check_id, deployment_id, ok, status, duration_ms, trace_id, error, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text AS id`,
         [t.check.id, t.deployment_id, ok, status, durationMs, traceId, error, now],
       )) as Array<{ id: string }>;
-      tx.record({
-        type: ok ? 'synthetic.passed' : 'synthetic.failed',
-        subjectType: 'Deployment',
+      tx.record(ok ? 'synthetic.passed' : 'synthetic.failed', {
         subjectId: t.deployment_id,
         releaseId: t.release_id,
         payload: { resultId: row!.id, check: t.check.id, url: t.check.url, status, durationMs, traceId, error },

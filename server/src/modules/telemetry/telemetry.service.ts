@@ -8,7 +8,8 @@ import type { LogInput, SpanInput } from '../../ingest/otlp/otlp.js';
 import type { RollupSignal } from './rollup-signal.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
-import type { WritePath } from '../../write/write-path.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
+import { telemetryVersionId } from '../../events/subjects.js';
 import { Role } from '../auth/roles.js';
 import { LATENCY_BUCKET_SQL, latencyBucket } from './rollup.js';
 import type { Trace } from './telemetry.types.js';
@@ -349,16 +350,38 @@ export class TelemetryStore {
            WHERE s.name = $1 AND d.version = $2 AND e.name = $3 ORDER BY d.created_at DESC LIMIT 1`,
           [id.service, id.version, id.environment],
         )) as Array<{ id: string; release_id: string | null }>;
-        tx.record({
-          type: 'telemetry.version_observed',
-          subjectType: deployment ? 'Deployment' : 'Service',
-          subjectId: deployment?.id ?? id.service,
+        tx.record('telemetry.version_observed', {
+          subjectId: telemetryVersionId(id.service, id.environment, id.version),
           releaseId: deployment?.release_id ?? null,
-          payload: { ...id, firstSeenAt: rows[0]!.first_seen_at },
+          payload: { ...id, firstSeenAt: rows[0]!.first_seen_at, deploymentId: deployment?.id ?? null },
         });
       }
     });
     for (const key of fresh.keys()) this.known.add(key);
+  }
+
+  /**
+   * A new deployment whose version telemetry already saw (a canary, a slow webhook) says so, linked
+   * to the deployment and its release: the same event as the first sighting, now with its deployment.
+   */
+  async deploymentArrived(
+    tx: WriteTx,
+    service: string,
+    version: string,
+    environment: string,
+    deployment: { id: string; releaseId: string | null },
+  ): Promise<void> {
+    const [seen] = (await tx.manager.query('SELECT first_seen_at FROM telemetry_version WHERE service = $1 AND version = $2 AND environment = $3', [
+      service,
+      version,
+      environment,
+    ])) as Array<{ first_seen_at: Date }>;
+    if (!seen) return;
+    tx.record('telemetry.version_observed', {
+      subjectId: telemetryVersionId(service, environment, version),
+      releaseId: deployment.releaseId,
+      payload: { service, version, environment, firstSeenAt: seen.first_seen_at, deploymentId: deployment.id },
+    });
   }
 
   /** The kept spans and logs of a trace; null when there are none. */

@@ -6,7 +6,13 @@ import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';
+import { decide, type Cause } from '../../write/state-machine.js';
 import { Role } from '../auth/roles.js';
+import { DeploymentStatus } from '../deployments/deployment.entity.js';
+import type { DeploymentManager } from '../deployments/deployment.service.js';
+import { Release, ReleaseStatus } from '../releases/release.entity.js';
+import type { ReleaseManager } from '../releases/release.service.js';
+import { ROLLBACK_DECISION_LIFECYCLE } from './rollback-decision.lifecycle.js';
 import { fields, parseInput } from '../common/input.js';
 import { EnvironmentTier } from '../environments/environment.entity.js';
 import { KpiReader, KpiSnapshot, type KpiScope, type Observation } from './kpi-reader.js';
@@ -89,6 +95,8 @@ export class Verifier {
     private readonly db: DataSource,
     private readonly writes: WritePath,
     private readonly log: Logger,
+    private readonly deployments: DeploymentManager,
+    private readonly releases: ReleaseManager,
     private readonly policy: VerificationPolicy = DEFAULT_POLICY,
   ) {
     this.kpis = new KpiReader(db);
@@ -116,7 +124,7 @@ export class Verifier {
         originConnector: 'api',
       });
       const saved = await tx.manager.findOneByOrFail(SuccessCriterion, { id });
-      tx.record({ type: 'success_criterion.created', subjectType: 'SuccessCriterion', subjectId: id, releaseId: saved.releaseId, payload: saved });
+      tx.record('success_criterion.created', { subjectId: id, payload: saved });
       return saved;
     });
   }
@@ -227,9 +235,7 @@ export class Verifier {
         const before = previous.get(id) ?? null;
         if (before === e.outcome) continue;
         changed++;
-        tx.record({
-          type: 'verdict.changed',
-          subjectType: 'Deployment',
+        tx.record('verdict.changed', {
           subjectId: d.id,
           releaseId: d.release_id,
           payload: { previousOutcome: before, outcome: e.outcome, ...evidenceOf(e) },
@@ -281,48 +287,38 @@ export class Verifier {
       originConnector: 'verifier',
     });
     const decision = await tx.manager.findOneByOrFail(RollbackDecision, { id });
-    tx.record({ type: 'rollback.decided', subjectType: 'Deployment', subjectId: d.id, releaseId: d.release_id, payload: decision });
-    if (mode === RollbackMode.AUTOMATIC) await rollBack(tx, d.id, d.release_id);
+    tx.record('rollback.decided', { subjectId: d.id, releaseId: d.release_id, payload: decision });
+    if (mode === RollbackMode.AUTOMATIC) await this.rollBack(tx, d.id, d.release_id, { kind: 'verifier', reason: decision.reason });
   }
 
-  /** A person acts on a recommendation: accept rolls the deployment and its release back; dismiss keeps them. */
+  /**
+   * A person acts on a recommendation (the rollback decision's one transition, see
+   * ROLLBACK_DECISION_LIFECYCLE): accept rolls the deployment and its release back; dismiss keeps them.
+   */
   async settleDecision(actor: Actor, decisionId: string, accept: boolean): Promise<RollbackDecision> {
     return this.writes.run(actor, async (tx) => {
       const decision = await tx.manager.findOne(RollbackDecision, { where: { id: decisionId }, lock: { mode: 'pessimistic_write' } });
       if (!decision) throw new NotFoundError('rollback decision', decisionId, 'id');
-      if (decision.status !== RollbackDecisionStatus.RECOMMENDED) throw new ConflictError(`the decision is already ${decision.status}`, 'id');
       const status = accept ? RollbackDecisionStatus.ROLLED_BACK : RollbackDecisionStatus.DISMISSED;
+      const outcome = decide(ROLLBACK_DECISION_LIFECYCLE, decision.status, status, 'person');
+      if (outcome.kind !== 'move') throw new ConflictError(`the decision is already ${decision.status}`, 'id');
       await tx.manager.update(RollbackDecision, { id: decisionId }, { status, decidedBy: actor.name });
       const saved = await tx.manager.findOneByOrFail(RollbackDecision, { id: decisionId });
-      tx.record({
-        type: accept ? 'rollback.accepted' : 'rollback.dismissed',
-        subjectType: 'Deployment',
-        subjectId: decision.deploymentId,
-        releaseId: decision.releaseId,
-        payload: saved,
-      });
-      if (accept) await rollBack(tx, decision.deploymentId, decision.releaseId);
+      tx.record(accept ? 'rollback.accepted' : 'rollback.dismissed', { subjectId: decision.deploymentId, releaseId: decision.releaseId, payload: saved });
+      if (accept) await this.rollBack(tx, decision.deploymentId, decision.releaseId, { kind: 'person', reason: `rollback accepted: ${decision.reason}` });
       return saved;
     });
   }
-}
 
-/** Marks a deployment, and its release while it is still deploying or stabilizing, ROLLED_BACK (with their events). */
-async function rollBack(tx: WriteTx, deploymentId: string, releaseId: string | null): Promise<void> {
-  const [moved] = (await tx.manager.query(
-    `UPDATE deployment SET status = 'ROLLED_BACK', updated_at = now() WHERE id = $1 AND status IN ('IN_PROGRESS', 'SUCCEEDED', 'FAILED') RETURNING status`,
-    [deploymentId],
-  )) as [unknown[], number];
-  if (moved.length) {
-    tx.record({ type: 'deployment.status_changed', subjectType: 'Deployment', subjectId: deploymentId, releaseId, payload: { status: 'ROLLED_BACK' } });
+  /** Rolls a deployment back, and its release while it is still deploying or stabilizing, through their owners' transitions. */
+  private async rollBack(tx: WriteTx, deploymentId: string, releaseId: string | null, cause: Cause): Promise<void> {
+    await this.deployments.transition(tx, deploymentId, DeploymentStatus.ROLLED_BACK, cause);
+    if (!releaseId) return;
+    const release = await tx.manager.findOne(Release, { where: { id: releaseId }, select: { id: true, status: true } });
+    if (release && (release.status === ReleaseStatus.DEPLOYING || release.status === ReleaseStatus.STABILIZING)) {
+      await this.releases.transition(tx, releaseId, ReleaseStatus.ROLLED_BACK, cause);
+    }
   }
-  if (!releaseId) return;
-  const [release] = (await tx.manager.query(
-    `UPDATE release SET status = 'ROLLED_BACK', updated_at = now() WHERE id = $1 AND status IN ('DEPLOYING', 'STABILIZING') RETURNING id`,
-    [releaseId],
-  )) as [unknown[], number];
-  if (release.length)
-    tx.record({ type: 'release.status_changed', subjectType: 'Release', subjectId: releaseId, releaseId, payload: { status: 'ROLLED_BACK' } });
 }
 
 function evidenceOf(e: Evaluation) {
