@@ -54,8 +54,8 @@ describe('ChangeKeyRules', () => {
   });
 
   it('filters the candidates the connector kit extracts', () => {
-    const candidates = changeKeysIn(`CHG0030001: OPS-12 ${LOOK_ALIKES}`);
+    const candidates = changeKeysIn(`CHG0030001: OPS-12 PAY_EU-7 ${LOOK_ALIKES}`);
     expect(candidates).toContain('SHA-256'); // the kit finds candidates; the rules decide
-    expect(ChangeKeyRules.fromConfig(['OPS'], [servicenow]).filter(candidates)).toEqual(['CHG0030001', 'OPS-12']);
+    expect(ChangeKeyRules.fromConfig([], [servicenow, jira]).filter(candidates)).toEqual(['CHG0030001', 'OPS-12', 'PAY_EU-7']);
   });
 });
