@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentTier } from './environment.entity.js';
 import { TIER_RULES, explainTier, nameWords, tierOf } from './tier-rules.js';
@@ -102,5 +103,15 @@ describe('tierOf', () => {
     const words = TIER_RULES.flatMap((r) => r.words);
     expect(new Set(words).size).toBe(words.length);
     for (const word of words) expect(word).toMatch(/^[a-z0-9]+$/);
+  });
+
+  it('are the rules docs/connectors.md lists', () => {
+    const docs = fs.readFileSync(new URL('../../../../docs/connectors.md', import.meta.url), 'utf8');
+    for (const rule of TIER_RULES) {
+      const row = docs.split('\n').find((line) => line.startsWith(`| \`${rule.tier}\``));
+      expect(row, rule.tier).toBeDefined();
+      const words = [...row!.split('|')[2]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      expect(words, rule.tier).toEqual(rule.words);
+    }
   });
 });
