@@ -49,4 +49,64 @@ describe('loadConfig', () => {
     expect(parsed.stabilization).toMatchObject({ duration: 48 * 3_600_000, owners: { pay: ['ada'] } });
     fs.rmSync(dir, { recursive: true });
   });
+
+  describe('environments and changeKeys', () => {
+    const withFile = (text: string) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-config-'));
+      const file = path.join(dir, 'releasegraph.yaml');
+      fs.writeFileSync(file, text);
+      try {
+        return loadConfig({ RELEASEGRAPH_CONFIG: file });
+      } finally {
+        fs.rmSync(dir, { recursive: true });
+      }
+    };
+    const problemsOf = (text: string): string => {
+      try {
+        withFile(text);
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems.join('\n');
+        throw error;
+      }
+      throw new Error('the config was accepted');
+    };
+
+    it('default to no tier overrides and no prefixes', () => {
+      expect(loadConfig({ ...NO_FILE }).file).toMatchObject({ environments: { tiers: [] }, changeKeys: { prefixes: [] } });
+    });
+
+    it('read tier overrides in order and key prefixes', () => {
+      const { file } = withFile(
+        'environments:\n  tiers:\n    - { match: payments-canary, tier: STAGING }\n    - { match: "eu-*", tier: PROD }\nchangeKeys: { prefixes: [OPS, CHG, PAY_EU] }\n',
+      );
+      expect(file.environments.tiers).toEqual([
+        { match: 'payments-canary', tier: 'STAGING' },
+        { match: 'eu-*', tier: 'PROD' },
+      ]);
+      expect(file.changeKeys.prefixes).toEqual(['OPS', 'CHG', 'PAY_EU']);
+    });
+
+    it('say what is wrong with a tier, a match or a prefix, all at once', () => {
+      const problems = problemsOf(
+        'environments:\n  tiers:\n    - { match: qa-eu, tier: prod }\n    - { match: "", tier: TEST }\n    - { match: x, teir: DEV }\nchangeKeys: { prefixes: [ops, OPS-, O, OK] }\n',
+      );
+      expect(problems).toMatch(/environments\.tiers\.0\.tier: must be one of PROD, STAGING, TEST, DEV \(upper case\), not "prod"/);
+      expect(problems).toMatch(/environments\.tiers\.1\.match: must be an environment name or a glob/);
+      expect(problems).toMatch(/environments\.tiers\.2: Unrecognized key: "teir"/);
+      expect(problems).toMatch(/environments\.tiers\.2\.tier: must be one of PROD, STAGING, TEST, DEV \(upper case\)$/m);
+      for (const i of [0, 1, 2]) expect(problems).toMatch(new RegExp(`changeKeys\\.prefixes\\.${i}: must be a key prefix like OPS`));
+      expect(problems).not.toMatch(/changeKeys\.prefixes\.3/);
+    });
+
+    it('refuse a match given twice (the second would never apply)', () => {
+      expect(problemsOf('environments:\n  tiers:\n    - { match: qa-eu, tier: TEST }\n    - { match: QA-EU, tier: DEV }\n')).toMatch(
+        /environments\.tiers\.1\.match: "QA-EU" is given twice; only the first applies/,
+      );
+    });
+
+    it('refuse a misspelt key inside the sections (it would be ignored quietly otherwise)', () => {
+      expect(problemsOf('changeKeys: { prefix: [OPS] }\n')).toMatch(/changeKeys.*prefix/);
+      expect(problemsOf('environments: { tier: [] }\n')).toMatch(/environments.*tier/);
+    });
+  });
 });

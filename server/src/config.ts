@@ -4,6 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_RETRY, duration } from '@releasegraph/connectors';
 import { parseConnectorConfigs } from './modules/connectors/connector-config.js';
+import { CHANGE_KEY_PREFIX } from './modules/changes/change-key-rules.js';
+import type { TierOverride } from './modules/environments/tier-rules.js';
 
 /** Environment of the hub, parsed once at start-up (the only place that reads `process.env`). */
 const envSchema = z.object({
@@ -20,6 +22,30 @@ const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+const TIER_NAMES = ['PROD', 'STAGING', 'TEST', 'DEV'] as const;
+
+/** `environments.tiers`: tiers by environment name or glob, tried in order before the built-in rules (tier-rules.ts). */
+const tierOverrides = z
+  .array(
+    z
+      .object({
+        /** An environment name or a glob (`*`, `?`), case-insensitive, matching the whole name. */
+        match: z.string().min(1, 'must be an environment name or a glob like eu-*'),
+        tier: z.enum(TIER_NAMES, {
+          error: (issue) => `must be one of ${TIER_NAMES.join(', ')} (upper case)${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)}`}`,
+        }),
+      })
+      .strict() satisfies z.ZodType<TierOverride>,
+  )
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, entry] of list.entries()) {
+      const key = entry.match.toLowerCase();
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'match'], message: `${JSON.stringify(entry.match)} is given twice; only the first applies` });
+      seen.add(key);
+    }
+  });
 
 /** The optional config file (`RELEASEGRAPH_CONFIG`). Unknown sections are errors: a misspelt section must not be ignored quietly. */
 const fileSchema = z
@@ -124,6 +150,20 @@ const fileSchema = z
           .optional(),
       })
       .default({}),
+    /** How environments named by sources get their tier. */
+    environments: z
+      .object({ tiers: tierOverrides.default([]) })
+      .strict()
+      .default({ tiers: [] }),
+    /** Which ticket keys in commit messages and branch names name changes, besides Jira connectors' projects and ServiceNow's CHG. */
+    changeKeys: z
+      .object({
+        prefixes: z
+          .array(z.string().regex(CHANGE_KEY_PREFIX, 'must be a key prefix like OPS or CHG: an upper-case letter, then 1 to 9 upper-case letters, digits or _'))
+          .default([]),
+      })
+      .strict()
+      .default({ prefixes: [] }),
     verification: z
       .object({
         /** How often active deployments are evaluated against their success criteria. */
