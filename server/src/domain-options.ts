@@ -1,6 +1,7 @@
 import { DEFAULT_RETRY } from '@releasegraph/connectors';
 import type { HubConfig } from './config.js';
 import type { DomainOptions } from './domain.js';
+import { ChangeKeyRules } from './modules/changes/change-key-rules.js';
 import { DEFAULT_NOTIFIED_EVENTS } from './modules/notifications/notifier.js';
 import { RollbackMode } from './modules/verification/verification.entity.js';
 
@@ -10,6 +11,11 @@ export function domainSettings(config: HubConfig): Omit<DomainOptions, 'afterCom
   return {
     connectors: config.connectors,
     telemetry: file.telemetry,
+    tierOverrides: file.environments.tiers,
+    changeKeys: ChangeKeyRules.fromConfig(
+      file.changeKeys.prefixes,
+      config.connectors.map((c) => c.config as { kind: string; projects?: readonly string[] }),
+    ),
     notifications: file.notifications.map((c) => ({
       id: c.id,
       kind: c.kind,

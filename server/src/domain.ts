@@ -2,6 +2,7 @@ import type { DomainRecords } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
 import { RecordWriter } from './ingest/record-writer.js';
 import { KpiSamples } from './modules/kpis/kpi-samples.js';
+import { ChangeKeyRules } from './modules/changes/change-key-rules.js';
 import type { TierOverride } from './modules/environments/tier-rules.js';
 import type { Actor } from './write/actor.js';
 import { EventStore } from './events/event-store.js';
@@ -80,6 +81,8 @@ export interface DomainOptions {
   verification?: VerificationPolicy;
   /** Environment tiers by name or pattern, before the rules that read tiers from names. */
   tierOverrides?: readonly TierOverride[];
+  /** Which change keys in commit messages are change tickets (configured projects and prefixes). */
+  changeKeys?: ChangeKeyRules;
   /** Telemetry retention; the defaults when omitted. */
   telemetry?: HubConfig['file']['telemetry'];
   log: Logger;
@@ -99,6 +102,7 @@ export function createDomain(
     synthetics,
     burnAlerts,
     tierOverrides,
+    changeKeys,
     log,
   }: DomainOptions,
 ): Domain {
@@ -106,7 +110,7 @@ export function createDomain(
   const rollups = new RollupSignal(pubsub);
   const services = new ServiceCatalog(db, writes);
   const environments = new EnvironmentManager(db, writes, tierOverrides ?? []);
-  const commits = new CommitLedger(db);
+  const commits = new CommitLedger(db, changeKeys ?? new ChangeKeyRules([]));
   const releases = new ReleaseManager(db, writes, commits);
   const changes = new ChangeManager(db, writes);
   const deployments = new DeploymentManager(db, writes, releases);

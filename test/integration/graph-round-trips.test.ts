@@ -39,6 +39,18 @@ describe('the release graph round-trips through GraphQL', () => {
       commits: [commitRecord({ sha, repository: 'acme/api', message: `${changeKey}: retry on timeout`, changeKeys: [changeKey], author: 'dana' })],
     });
     const [commit] = await hub.db.query('SELECT id, sha FROM commit WHERE sha = $1', [sha]);
+    // keys that only look like tickets (SHA-256, UTF-8, CVE-2024-…) are not change keys
+    await ingest(hub.domain, connector, 'git', {
+      commits: [
+        commitRecord({
+          sha: `def${s.stamp}`,
+          repository: 'acme/api',
+          message: 'pin SHA-256 digests, UTF-8 names (CVE-2024-1234), OPS-77',
+          changeKeys: ['SHA-256', 'UTF-8', 'CVE-2024', 'OPS-77'],
+        }),
+      ],
+    });
+    expect((await hub.db.query('SELECT change_keys FROM commit WHERE sha = $1', [`def${s.stamp}`]))[0].change_keys).toEqual(['OPS-77']);
     // the same commit from another connector is the same row: no second commit, no event
     const eventsBeforeCommit = await eventCount();
     await ingest(hub.domain, connector, 'github', {

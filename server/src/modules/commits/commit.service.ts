@@ -5,12 +5,16 @@ import { whereInRange } from '../../graphql/time-range.js';
 import type { WriteTx } from '../../write/write-path.js';
 import type { IngestRefs } from '../common/ingest-refs.js';
 import { known, originOf, updateGraphRow, upsertGraphRow } from '../common/upsert.js';
+import type { ChangeKeyRules } from '../changes/change-key-rules.js';
 import { Commit, GitTag } from './commit.entity.js';
 import type { CommitFilter, GitTagFilter } from './commit.types.js';
 
 /** Commits and tags, as the git connectors report them. */
 export class CommitLedger {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly changeKeys: ChangeKeyRules,
+  ) {}
 
   listCommits(filter: CommitFilter | null | undefined, page: { first?: number | null; after?: string | null }): Promise<Connection<Commit>> {
     const qb = this.db.getRepository(Commit).createQueryBuilder('c');
@@ -33,7 +37,9 @@ export class CommitLedger {
   async ingestCommit(tx: WriteTx, r: CommitRecord): Promise<void> {
     const existing = await tx.manager.findOne(Commit, { where: { repository: r.repository, sha: r.sha }, select: { id: true } });
     const id = existing?.id ?? r.id;
-    const fields = { sha: r.sha, repository: r.repository, message: r.message, author: r.author, committedAt: r.committedAt, changeKeys: r.changeKeys };
+    // Only keys of configured projects are change tickets (never SHA-256, UTF-8, CVE-…).
+    const changeKeys = this.changeKeys.filter(r.changeKeys);
+    const fields = { sha: r.sha, repository: r.repository, message: r.message, author: r.author, committedAt: r.committedAt, changeKeys };
     await upsertGraphRow(tx, Commit, { id, ...fields, ...(id === r.id ? originOf(r.origin) : {}) }, { created: 'commit.created', updated: 'commit.updated' });
   }
 
