@@ -69,7 +69,10 @@ const fileSchema = z
         duration: duration.default(72 * 3_600_000),
         /** How long a window past its end is extended while problems are open. */
         extension: duration.default(3_600_000),
-        /** Owners by service name: the current one first. */
+        /**
+         * On-call rotation by service name: the n-th stabilization window that includes the service
+         * (from 0, in the order windows open) is owned by the person at n mod the list's length.
+         */
         owners: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
         /** Escalation levels: unacknowledged `after` this long from the page, page `to` (`owner` = the service's owner). */
         escalation: z
