@@ -53,8 +53,16 @@ const fileSchema = z
     connectors: z.array(z.looseObject({ id: z.string().min(1), kind: z.string().min(1) })).default([]),
     telemetry: z
       .object({
-        /** How long error traces, logs and rollups are kept. */
+        /**
+         * How long error traces, logs and per-minute rollups are kept. Older minutes are folded into
+         * hourly rollups, kept this long or as long as the longest SLO window (90 days), whichever is longer.
+         */
         retention: duration.default(7 * 24 * 3_600_000),
+        /**
+         * How long KPI samples of monitoring sources (Prometheus) are kept; never less than the
+         * longest window that reads them (KPI SLOs, success criteria).
+         */
+        kpiRetention: duration.default(90 * 24 * 3_600_000),
         /** How long spans of traces without an error are kept (a late error span can still claim them). */
         grace: duration.default(15 * 60_000),
         /** The largest OTLP body accepted (after decompression), in bytes. */
@@ -66,7 +74,7 @@ const fileSchema = z
         /** When set, OTLP exports must send `Authorization: Bearer <token>` (an exporter's `headers` option). */
         token: z.string().min(16, 'must be at least 16 characters').optional(),
       })
-      .default({ retention: 7 * 24 * 3_600_000, grace: 15 * 60_000, maxBodyBytes: 16 * 1024 * 1024 }),
+      .default({ retention: 7 * 24 * 3_600_000, kpiRetention: 90 * 24 * 3_600_000, grace: 15 * 60_000, maxBodyBytes: 16 * 1024 * 1024 }),
     /** Where release events go: Slack and Teams incoming webhooks, signed generic webhooks. */
     notifications: z
       .array(
@@ -95,7 +103,10 @@ const fileSchema = z
         duration: duration.default(72 * 3_600_000),
         /** How long a window past its end is extended while problems are open. */
         extension: duration.default(3_600_000),
-        /** Owners by service name: the current one first. */
+        /**
+         * On-call rotation by service name: the n-th stabilization window that includes the service
+         * (from 0, in the order windows open) is owned by the person at n mod the list's length.
+         */
         owners: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
         /** Escalation levels: unacknowledged `after` this long from the page, page `to` (`owner` = the service's owner). */
         escalation: z

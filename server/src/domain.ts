@@ -21,9 +21,10 @@ import { WritePath } from './write/write-path.js';
 import { ConnectorService } from './modules/connectors/connector.service.js';
 import { RollupSignal } from './modules/telemetry/rollup-signal.js';
 import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry.service.js';
-import { DEFAULT_POLICY, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
+import { DEFAULT_POLICY, MAX_CRITERION_WINDOW_SECONDS, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
 import { Notifier, type NotificationChannel } from './modules/notifications/notifier.js';
 import { SloService } from './modules/slo/slo.service.js';
+import { SliKind, SLO_MAX_WINDOW_DAYS } from './modules/slo/slo.entity.js';
 import { DEFAULT_BURN_RULES, type BurnAlertRule } from './modules/slo/burn-rate.js';
 import { SpikeDetector } from './modules/incidents/spike-detector.js';
 import { SyntheticsService, type SyntheticCheck } from './modules/synthetics/synthetics.service.js';
@@ -117,13 +118,19 @@ export function createDomain(
   const pipelines = new PipelineLedger(db);
   const incidents = new IncidentLedger(db);
   const kpis = new KpiSamples();
-  const telemetryStore = new TelemetryStore(
-    db,
-    writes,
-    log.child({ module: 'telemetry' }),
-    telemetry ? { retentionMs: telemetry.retention, graceMs: telemetry.grace } : DEFAULT_RETENTION,
-    rollups,
-  );
+  const slos = new SloService(db, writes, log.child({ module: 'slo' }), burnAlerts ?? DEFAULT_BURN_RULES);
+  // Hourly rollups cover the longest SLO window there may be (not only the SLOs of today: a new
+  // 90-day SLO reads 90 days at once); KPI samples the longest window that reads them now.
+  const retention = telemetry
+    ? {
+        retentionMs: telemetry.retention,
+        graceMs: telemetry.grace,
+        rollupRetentionMs: Math.max(telemetry.retention, SLO_MAX_WINDOW_DAYS * 86_400_000),
+        kpiRetentionMs: telemetry.kpiRetention,
+      }
+    : DEFAULT_RETENTION;
+  const kpiReadWindowMs = async () => Math.max(MAX_CRITERION_WINDOW_SECONDS * 1000, await slos.longestWindowMs(SliKind.KPI));
+  const telemetryStore = new TelemetryStore(db, writes, log.child({ module: 'telemetry' }), retention, rollups, kpiReadWindowMs);
   const records = new RecordWriter({ services, environments, releases, changes, commits, pipelines, deployments, incidents, kpis, telemetry: telemetryStore });
   return {
     writes,
@@ -147,7 +154,7 @@ export function createDomain(
     rollups,
     verifier: new Verifier(db, writes, log.child({ module: 'verification' }), deployments, releases, verification ?? DEFAULT_POLICY),
     notifier: new Notifier(db, notifications ?? [], log.child({ module: 'notifications' })),
-    slos: new SloService(db, writes, log.child({ module: 'slo' }), burnAlerts ?? DEFAULT_BURN_RULES),
+    slos,
     spikes: new SpikeDetector(db, writes, log.child({ module: 'incidents' }), records, incidents),
     synthetics: new SyntheticsService(db, writes, synthetics ?? [], log.child({ module: 'synthetics' })),
     stabilization: new StabilizationService(db, writes, log.child({ module: 'stabilization' }), releases, incidents, stabilization ?? DEFAULT_STABILIZATION),

@@ -17,7 +17,7 @@ afterAll(async () => {
   await hub?.close();
 });
 
-async function traffic(version: string, at: Date, requests: number, errors: number) {
+async function traffic(version: string, at: Date, requests: number, errors: number, service = 'pay') {
   const start = BigInt(at.getTime()) * 1_000_000n;
   const spans = Array.from({ length: requests }, (_, i) => ({
     traceId: crypto.randomBytes(16).toString('hex'),
@@ -30,7 +30,7 @@ async function traffic(version: string, at: Date, requests: number, errors: numb
   }));
   const resource = {
     attributes: [
-      { key: 'service.name', value: { stringValue: 'pay' } },
+      { key: 'service.name', value: { stringValue: service } },
       { key: 'service.version', value: { stringValue: version } },
       { key: 'deployment.environment.name', value: { stringValue: 'prod' } },
     ],
@@ -129,6 +129,111 @@ describe('SLOs', () => {
   it('refuses an objective that is not a fraction below 1', async () => {
     const r = await gql(hub.url, `mutation { createSlo(input: { name: "x", serviceId: "a", environmentId: "b", objective: 99.9 }) { id } }`, {}, ADMIN_TOKEN);
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('what SLOs read outlives the telemetry retention', () => {
+  const DAY = 86_400_000;
+  const prodId = async () =>
+    (await call(`query { environments(first: 10) { edges { node { id name } } } }`)).environments.edges.find(
+      (e: { node: { name: string } }) => e.node.name === 'prod',
+    ).node.id as string;
+
+  it('folds rollups past the retention (7 days) into hours that a 30-day SLO still counts, and drops hours past 90 days', async () => {
+    const now = Date.now();
+    const service = (await call(`mutation { createService(input: { name: "archive" }) { id } }`)).createService.id;
+    await call(`mutation($s: ID!, $e: ID!) { createSlo(input: { name: "archive availability", serviceId: $s, environmentId: $e, objective: 0.99 }) { id } }`, {
+      s: service,
+      e: await prodId(),
+    });
+    await traffic('1.0.0', new Date(now - 100 * DAY), 50, 50, 'archive'); // past every retention
+    await traffic('1.0.0', new Date(now - 20 * DAY), 200, 10, 'archive'); // past the telemetry retention, inside the SLO window
+    await traffic('1.0.0', new Date(now - 20 * DAY + 60_000), 100, 4, 'archive'); // the next minute: the same hour
+    await traffic('1.1.0', new Date(now - 5 * 60_000), 100, 0, 'archive');
+    const status = async () => {
+      const { slos } = await call(`{ slos { name status { budgetRemaining goodEvents badEvents } } }`);
+      return slos.find((s: { name: string }) => s.name === 'archive availability').status;
+    };
+    const before = await status();
+    expect([before.goodEvents, before.badEvents]).toEqual([386, 14]);
+
+    // Two instances sweeping at once: every minute row is folded exactly once.
+    await Promise.all([hub.domain.telemetry.sweep(new Date(now)), hub.domain.telemetry.sweep(new Date(now))]);
+    const rows = (table: string, column: string) =>
+      hub.db.query(
+        `SELECT ${column} AS at, sum(spans)::int AS spans, sum(errors)::int AS errors FROM ${table} WHERE service = 'archive' GROUP BY 1 ORDER BY 1`,
+      );
+    expect(await rows('span_rollup', 'minute')).toEqual([{ at: expect.any(Date), spans: 100, errors: 0 }]);
+    const hourOf = (ms: number) => new Date(Math.floor(ms / 3_600_000) * 3_600_000);
+    const twentyDaysAgo = now - 20 * DAY;
+    expect(await rows('span_rollup_hour', 'hour')).toEqual(
+      // The two minutes fall in one hour unless they straddle its end.
+      hourOf(twentyDaysAgo).getTime() === hourOf(twentyDaysAgo + 60_000).getTime()
+        ? [{ at: hourOf(twentyDaysAgo), spans: 300, errors: 14 }]
+        : [
+            { at: hourOf(twentyDaysAgo), spans: 200, errors: 10 },
+            { at: hourOf(twentyDaysAgo + 60_000), spans: 100, errors: 4 },
+          ],
+    );
+    expect(await status()).toEqual(before);
+  });
+
+  it('keeps KPI samples for their retention (90 days by default), and deletes older ones in the same round', async () => {
+    const now = Date.now();
+    const ages = [120, 91, 89, 1];
+    await hub.db.query(
+      `INSERT INTO kpi_sample (metric, service, environment, version, at, value, connector_id)
+       SELECT 'conversion', 'kept-kpi', 'prod', '1.0.0', $1::timestamptz - d * interval '1 day', 0.5, 'prom' FROM unnest($2::int[]) d`,
+      [new Date(now), ages],
+    );
+    await hub.domain.telemetry.sweep(new Date(now));
+    const left = (await hub.db.query(
+      `SELECT round(extract(epoch FROM $1::timestamptz - at) / 86400)::int AS days FROM kpi_sample WHERE service = 'kept-kpi' ORDER BY at`,
+      [new Date(now)],
+    )) as Array<{ days: number }>;
+    expect(left.map((r) => r.days)).toEqual([89, 1]);
+  });
+});
+
+describe('KPI retention shorter than a KPI SLO', () => {
+  it('never deletes samples inside the window of a KPI SLO, whatever telemetry.kpiRetention says', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-slo-'));
+    const file = path.join(dir, 'releasegraph.yaml');
+    fs.writeFileSync(file, 'telemetry:\n  kpiRetention: 48h\n');
+    const custom = await startTestHub({ env: { RELEASEGRAPH_CONFIG: file } });
+    try {
+      const q = <T = any>(query: string) => gqlOk<T>(custom.url, query, {}, ADMIN_TOKEN);
+      const s = (await q(`mutation { createService(input: { name: "ledger" }) { id } }`)).createService.id;
+      const e = (await q(`mutation { createEnvironment(input: { name: "prod", tier: PROD }) { id } }`)).createEnvironment.id;
+      const now = Date.now();
+      await custom.db.query(
+        `INSERT INTO kpi_sample (metric, service, environment, version, at, value, connector_id)
+         SELECT 'error_rate', 'ledger', 'prod', '1.0.0', $1::timestamptz - d * interval '1 day', 0.02, 'prom' FROM unnest($2::int[]) d`,
+        [new Date(now), [40, 20, 5, 1]],
+      );
+      const days = async () =>
+        (
+          (await custom.db.query(`SELECT round(extract(epoch FROM $1::timestamptz - at) / 86400)::int AS days FROM kpi_sample ORDER BY at`, [
+            new Date(now),
+          ])) as Array<{ days: number }>
+        ).map((r) => r.days);
+      // Without a KPI SLO the samples stay for the longest success-criterion window (7 days), not 2.
+      await custom.domain.telemetry.sweep(new Date(now));
+      expect(await days()).toEqual([5, 1]);
+      await custom.db.query(
+        `INSERT INTO kpi_sample (metric, service, environment, version, at, value, connector_id)
+         SELECT 'error_rate', 'ledger', 'prod', '1.0.0', $1::timestamptz - d * interval '1 day', 0.02, 'prom' FROM unnest($2::int[]) d`,
+        [new Date(now), [40, 20]],
+      );
+      await q(
+        `mutation { createSlo(input: { name: "ledger errors", serviceId: "${s}", environmentId: "${e}", objective: 0.99, sli: KPI, kpiMetric: "error_rate", windowDays: 30 }) { id } }`,
+      );
+      await custom.domain.telemetry.sweep(new Date(now));
+      expect(await days()).toEqual([20, 5, 1]);
+    } finally {
+      await custom.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

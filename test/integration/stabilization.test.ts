@@ -25,7 +25,7 @@ beforeAll(async () => {
   interval: 1h
 stabilization:
   duration: 72h
-  owners: { payments: [alice, bob], search: [carol] }
+  owners: { payments: [alice, bob], search: [carol], cart: [erin, frank] }
   escalation:
     - { after: 0, to: owner }
     - { after: 15m, to: payments-lead }
@@ -172,6 +172,30 @@ describe('stabilization windows', () => {
       'stabilization.extended',
       'stabilization.closed',
     ]);
+  });
+});
+
+describe('the rotation', () => {
+  it("gives the n-th window of a service the rotation's n-th person, windows of one round in the order production succeeded", async () => {
+    const serviceId = (await call(`mutation { createService(input: { name: "cart" }) { id } }`)).createService.id as string;
+    const ship = async (version: string) => {
+      const release = (await call(`mutation($v: String!) { createRelease(input: { name: "cart", version: $v }) { id } }`, { v: version })).createRelease
+        .id as string;
+      await call(`mutation($id: ID!) { updateRelease(input: { id: $id, status: DEPLOYING }) { id } }`, { id: release });
+      await call(`mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id } }`, {
+        i: { serviceId, environmentId: prod, version, releaseId: release, status: 'SUCCEEDED', startedAt: new Date(Date.now() - 5 * MIN) },
+      });
+      return release;
+    };
+    const ownersOf = async (release: string) => (await windowOf(release)).stabilization.owners.map((o: { owner: string }) => o.owner);
+
+    const first = await ship('1.0.0');
+    await hub.domain.stabilization.tick(new Date());
+    // Two releases reach production before the next round: the one that succeeded first takes the earlier turn.
+    const second = await ship('1.1.0');
+    const third = await ship('1.2.0');
+    await hub.domain.stabilization.tick(new Date());
+    expect([await ownersOf(first), await ownersOf(second), await ownersOf(third)]).toEqual([['erin'], ['frank'], ['erin']]);
   });
 });
 

@@ -16,7 +16,7 @@ import { SyntheticResult } from '../modules/synthetics/synthetic.entity.js';
 import { Escalation, StabilizationOwner, StabilizationWindow } from '../modules/stabilization/stabilization.entity.js';
 import { NotificationDelivery, NotifierCursor } from '../modules/notifications/notification.entity.js';
 import { RollbackDecision, SuccessCriterion, Verdict } from '../modules/verification/verification.entity.js';
-import { ErrorTrace, KpiSample, LogRecordRow, SpanRollup, SpanRow, TelemetryVersion } from '../modules/telemetry/telemetry.entity.js';
+import { ErrorTrace, KpiSample, LogRecordRow, SpanRollup, SpanRollupHour, SpanRow, TelemetryVersion } from '../modules/telemetry/telemetry.entity.js';
 
 /** Every TypeORM entity of the hub. */
 export const ENTITIES = [
@@ -45,6 +45,7 @@ export const ENTITIES = [
   SpanRow,
   ErrorTrace,
   SpanRollup,
+  SpanRollupHour,
   LogRecordRow,
   TelemetryVersion,
   KpiSample,

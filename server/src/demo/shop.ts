@@ -12,7 +12,7 @@ export interface ShopService {
   major: number;
   /** The route of its server spans. */
   route: string;
-  /** The on-call rotation: the first owns a new stabilization window. */
+  /** The on-call rotation: the service's n-th stabilization window is owned by the person n mod length. */
   owners: string[];
   /** The share of successful requests that convert (an order, a clicked result, an authorised card). */
   conversion: number;

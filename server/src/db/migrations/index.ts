@@ -8,6 +8,7 @@ import { Slos20261126081950 } from './20261126081950-slos.js';
 import { Stabilization20261126082159 } from './20261126082159-stabilization.js';
 import { Synthetics20261126082345 } from './20261126082345-synthetics.js';
 import { SloKpi20261126083950 } from './20261126083950-slo-kpi.js';
+import { RollupHours20261206050527 } from './20261206050527-rollup-hours.js';
 import { AuditByRelease20261206060000 } from './20261206060000-audit-by-release.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
@@ -22,5 +23,6 @@ export const MIGRATIONS: Function[] = [
   Stabilization20261126082159,
   Synthetics20261126082345,
   SloKpi20261126083950,
+  RollupHours20261206050527,
   AuditByRelease20261206060000,
 ];

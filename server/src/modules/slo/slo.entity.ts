@@ -16,12 +16,15 @@ export enum SliKind {
 }
 registerEnumType(SliKind, { name: 'SliKind' });
 
+/** The longest SLO window: hourly rollups and KPI samples are kept at least this long. */
+export const SLO_MAX_WINDOW_DAYS = 90;
+
 /** A service level objective of one service in one environment, measured from the OTLP rollups. */
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A service level objective, its SLI measured from the OTLP rollups.' })
 @Entity({ name: 'slo' })
 @Index('slo_created_idx', ['createdAt', 'id'])
 @Check('slo_objective_check', '"objective" > 0 AND "objective" < 1')
-@Check('slo_window_check', '"window_days" BETWEEN 1 AND 90')
+@Check('slo_window_check', `"window_days" BETWEEN 1 AND ${SLO_MAX_WINDOW_DAYS}`)
 @Check('slo_sli_check', `"sli" IN (${sqlList(Object.values(SliKind))})`)
 export class Slo extends GraphRow {
   @Field(() => String)

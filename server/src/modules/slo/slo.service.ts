@@ -10,7 +10,7 @@ import { Role } from '../auth/roles.js';
 import { fields, parseInput } from '../common/input.js';
 import { latencyBucket } from '../telemetry/rollup.js';
 import { budgetConsumed, budgetRemaining, DEFAULT_BURN_RULES, evaluateBurnAlerts, type BurnAlertRule, type Counts } from './burn-rate.js';
-import { SliKind, Slo } from './slo.entity.js';
+import { SliKind, Slo, SLO_MAX_WINDOW_DAYS } from './slo.entity.js';
 import type { BurnAlert, CreateSloInput, ReleaseBudgetUse, SloStatus } from './slo.types.js';
 
 const EVALUATOR: Actor = { id: 'slo-evaluator', name: 'slo-evaluator', role: Role.INTEGRATION };
@@ -22,7 +22,7 @@ const createSchema = z
     serviceId: fields.id,
     environmentId: fields.id,
     objective: z.number().gt(0, 'must be above 0').lt(1, 'must be below 1 (0.999 is 99.9 %)'),
-    windowDays: z.number().int().min(1).max(90).default(30),
+    windowDays: z.number().int().min(1).max(SLO_MAX_WINDOW_DAYS).default(30),
     sli: z.enum(SliKind).default(SliKind.AVAILABILITY),
     latencyThresholdMs: z.number().positive().nullish(),
     kpiMetric: z
@@ -73,10 +73,18 @@ export class SloService {
     return this.db.getRepository(Slo).find({ order: { createdAt: 'ASC' } });
   }
 
+  /** The longest window of the SLOs of an SLI kind (ms; 0 without any): how far back they read. */
+  async longestWindowMs(sli: SliKind): Promise<number> {
+    const [row] = (await this.db.query('SELECT coalesce(max(window_days), 0)::int AS days FROM slo WHERE sli = $1', [sli])) as Array<{ days: number }>;
+    return (row?.days ?? 0) * 86_400_000;
+  }
+
   /**
    * Good and bad events of the SLO's service in its environment (all versions, or one), from `from`
-   * to `to`: requests from the rollups (minute resolution), or for a KPI SLI its samples, each
-   * counting its bad fraction.
+   * to `to`: requests from the rollups, or for a KPI SLI its samples, each counting its bad
+   * fraction. Rollups are per minute within the telemetry retention and hourly before it (folded
+   * there by the sweep, each request in exactly one of them): a window covers the minutes, and past
+   * the retention the hours, it touches.
    */
   private async counts(slo: Slo, from: Date, to: Date, version?: string): Promise<Counts> {
     if (slo.sli === SliKind.KPI) {
@@ -89,10 +97,14 @@ export class SloService {
       return { bad: Number(row?.bad ?? 0), total: Number(row?.total ?? 0) };
     }
     const badExpr = slo.sli === SliKind.LATENCY ? `sum(spans) FILTER (WHERE bucket > ${latencyBucket(slo.latencyThresholdMs!)})` : 'sum(errors)';
+    // The time column of each table is named for its unit.
+    const part = (table: string, unit: 'minute' | 'hour') =>
+      `SELECT coalesce(${badExpr}, 0) AS bad, coalesce(sum(spans), 0) AS total
+         FROM ${table} r JOIN service s ON s.name = r.service JOIN environment e ON e.name = r.environment
+        WHERE s.id = $1 AND e.id = $2 AND r.${unit} >= date_trunc('${unit}', $3::timestamptz, 'UTC') AND r.${unit} < $4 ${version ? 'AND r.version = $5' : ''}`;
+    // One statement: a sweep folding minutes into hours meanwhile is seen entirely or not at all.
     const [row] = (await this.db.query(
-      `SELECT coalesce(${badExpr}, 0)::bigint AS bad, coalesce(sum(spans), 0)::bigint AS total
-         FROM span_rollup r JOIN service s ON s.name = r.service JOIN environment e ON e.name = r.environment
-        WHERE s.id = $1 AND e.id = $2 AND r.minute >= date_trunc('minute', $3::timestamptz) AND r.minute < $4 ${version ? 'AND r.version = $5' : ''}`,
+      `SELECT sum(bad)::bigint AS bad, sum(total)::bigint AS total FROM (${part('span_rollup', 'minute')} UNION ALL ${part('span_rollup_hour', 'hour')}) counted`,
       [slo.serviceId, slo.environmentId, from, to, ...(version ? [version] : [])],
     )) as Array<{ bad: string; total: string }>;
     return { bad: Number(row?.bad ?? 0), total: Number(row?.total ?? 0) };

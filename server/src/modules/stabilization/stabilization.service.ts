@@ -22,7 +22,7 @@ export interface EscalationLevel {
 export interface StabilizationPolicy {
   /** How long a window lasts after the production deployment succeeded. */
   durationMs: number;
-  /** Owners by service name (a rotation's current person first). */
+  /** Rotations by service name: the n-th window that includes a service is owned by its person n mod length (see rotationOwner). */
   owners: Record<string, string[]>;
   levels: EscalationLevel[];
   /** How long an expired window with open problems is extended each time. */
@@ -42,6 +42,7 @@ export const DEFAULT_STABILIZATION: StabilizationPolicy = {
 
 const STEWARD: Actor = { id: 'stabilization', name: 'stabilization', role: Role.INTEGRATION };
 const CURSOR_ID = 'stabilization';
+const OPEN_WINDOW_LOCK = 0x5247_5731; // "RGW1"
 /** Release events that are anomalies for an open window, and the service they concern. */
 const ANOMALIES = ['rollback.decided', 'slo.burn_alert', 'verdict.changed', 'incident.created'] as const;
 /** An incident pages the owner of a suspect this confident or more. */
@@ -84,10 +85,13 @@ export class StabilizationService {
          LEFT JOIN deployment d ON d.release_id = r.id AND d.status = 'SUCCEEDED'
               AND EXISTS (SELECT 1 FROM environment e WHERE e.id = d.environment_id AND e.tier = 'PROD')
         WHERE r.status = 'STABILIZING' AND NOT EXISTS (SELECT 1 FROM stabilization_window w WHERE w.release_id = r.id)
-        GROUP BY r.id`,
+        GROUP BY r.id
+        ORDER BY at, r.id`,
     )) as Array<{ release_id: string; at: Date }>;
     for (const { release_id: releaseId, at } of due) {
       await this.writes.run(STEWARD, async (tx) => {
+        // One window opens at a time across instances, so each counts the ones before it (the rotation).
+        await tx.manager.query('SELECT pg_advisory_xact_lock($1)', [OPEN_WINDOW_LOCK]);
         const id = `rg:stabilization_window:${crypto.randomUUID()}`;
         const startsAt = new Date(Math.min(new Date(at).getTime(), now.getTime()));
         const inserted = (await tx.manager.query(
@@ -103,7 +107,7 @@ export class StabilizationService {
           [releaseId],
         )) as Array<{ id: string; name: string }>;
         for (const s of services) {
-          const owner = this.policy.owners[s.name]?.[0];
+          const owner = await rotationOwner(tx.manager, this.policy.owners[s.name], s.id, id);
           if (owner) await this.setOwner(tx, window, s.id, owner, now, 'rotation');
         }
       });
@@ -340,6 +344,22 @@ export class StabilizationService {
 async function serviceInRelease(m: EntityManager, releaseId: string, serviceId: string): Promise<boolean> {
   const rows = (await m.query('SELECT 1 FROM deployment WHERE release_id = $1 AND service_id = $2 LIMIT 1', [releaseId, serviceId])) as unknown[];
   return rows.length > 0;
+}
+
+/**
+ * Whose turn it is in a service's rotation for a window being opened: the n-th window that includes
+ * the service (n from 0: the other windows whose release deployed it, all opened before this one)
+ * gets the person at n mod the rotation's length. Counted from the database, so every instance and
+ * restart agrees; handoffs do not move the rotation.
+ */
+async function rotationOwner(m: EntityManager, rotation: string[] | undefined, serviceId: string, windowId: string): Promise<string | undefined> {
+  if (!rotation?.length) return undefined;
+  const [row] = (await m.query(
+    `SELECT count(*)::int AS n FROM stabilization_window w
+      WHERE w.id <> $2 AND EXISTS (SELECT 1 FROM deployment d WHERE d.release_id = w.release_id AND d.service_id = $1)`,
+    [serviceId, windowId],
+  )) as Array<{ n: number }>;
+  return rotation[(row?.n ?? 0) % rotation.length];
 }
 
 /** The service an anomaly concerns: its deployment's, or the SLO's. */

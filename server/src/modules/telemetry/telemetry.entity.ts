@@ -102,6 +102,39 @@ export class SpanRollup {
   durationSumMs!: number;
 }
 
+/**
+ * Hourly RED rollup: per-minute rollups past the telemetry retention are folded into their hour
+ * (the same columns, summed), and kept as long as the longest SLO window, so an SLO over 90 days
+ * reads every request from 1/60 of the rows. Hours are UTC.
+ */
+@Entity({ name: 'span_rollup_hour' })
+@Index('span_rollup_hour_series_idx', ['service', 'environment', 'version', 'hour'])
+export class SpanRollupHour {
+  @PrimaryColumn({ type: 'timestamptz', precision: 0 })
+  hour!: Date;
+
+  @PrimaryColumn({ type: 'text' })
+  service!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  version!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  environment!: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  bucket!: number;
+
+  @Column({ type: 'bigint' })
+  spans!: string;
+
+  @Column({ type: 'bigint' })
+  errors!: string;
+
+  @Column({ type: 'double precision' })
+  durationSumMs!: number;
+}
+
 /** A log record that carries a trace id (others are not kept). Keyed by a hash of its content, so a retried export writes it once. */
 @Entity({ name: 'log_record' })
 @Index('log_record_trace_idx', ['traceId'])

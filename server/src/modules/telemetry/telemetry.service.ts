@@ -15,15 +15,26 @@ import { LATENCY_BUCKET_SQL, latencyBucket } from './rollup.js';
 import type { Trace } from './telemetry.types.js';
 import { BadUserInputError } from '../../graphql/errors.js';
 
-/** How long telemetry is kept. */
+/** How long telemetry is kept (every table of it: see `sweep`). */
 export interface TelemetryRetention {
-  /** Spans of traces with an error, and logs: kept this long (ms). */
+  /** Spans of traces with an error, logs and per-minute rollups: kept this long (ms). */
   retentionMs: number;
   /** Spans of traces without an error: kept this long (ms), in case an error span of the trace arrives late. */
   graceMs: number;
+  /** Hourly rollups (minute rollups past `retentionMs`, folded): kept this long (ms), at least the longest SLO window. */
+  rollupRetentionMs: number;
+  /** KPI samples of monitoring sources: kept this long (ms), or as long as a reader needs them (see the constructor). */
+  kpiRetentionMs: number;
 }
 
-export const DEFAULT_RETENTION: TelemetryRetention = { retentionMs: 7 * 24 * 3_600_000, graceMs: 15 * 60_000 };
+const DAY_MS = 24 * 3_600_000;
+
+export const DEFAULT_RETENTION: TelemetryRetention = {
+  retentionMs: 7 * DAY_MS,
+  graceMs: 15 * 60_000,
+  rollupRetentionMs: 90 * DAY_MS,
+  kpiRetentionMs: 90 * DAY_MS,
+};
 
 const STATUS_NAMES: Readonly<Record<number, string>> = { 0: 'UNSET', 1: 'OK', 2: 'ERROR' };
 
@@ -98,6 +109,28 @@ interface Rollup extends Identity {
   errors: number;
   durationSumMs: number;
 }
+
+/*
+ * Per-minute rollups older than `$1` (whole UTC hours only) move into their hour: deleted and
+ * added to the hourly rows in one statement, so a row is never counted twice or lost, even when two
+ * instances sweep at once (the second's DELETE waits for the first and finds the rows gone).
+ */
+const FOLD_ROLLUPS_SQL = `
+WITH folded AS (
+  DELETE FROM span_rollup WHERE minute < date_trunc('hour', $1::timestamptz, 'UTC')
+  RETURNING date_trunc('hour', minute, 'UTC') AS hour, service, version, environment, bucket, spans, errors, duration_sum_ms
+), hourly AS (
+  INSERT INTO span_rollup_hour (hour, service, version, environment, bucket, spans, errors, duration_sum_ms)
+  SELECT hour, service, version, environment, bucket, sum(spans), sum(errors), sum(duration_sum_ms)
+  FROM folded
+  GROUP BY 1, 2, 3, 4, 5
+  ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (hour, service, version, environment, bucket) DO UPDATE
+    SET spans = span_rollup_hour.spans + excluded.spans,
+        errors = span_rollup_hour.errors + excluded.errors,
+        duration_sum_ms = span_rollup_hour.duration_sum_ms + excluded.duration_sum_ms
+)
+SELECT count(*)::int AS folded FROM folded`;
 
 /** Per-minute RED of a batch's server, consumer and root spans (the same rule as the SQL path). */
 /** A batch's spans as binary COPY rows of the span table (SPAN_COLUMNS, in order). */
@@ -189,6 +222,8 @@ export class TelemetryStore {
     readonly retention: TelemetryRetention = DEFAULT_RETENTION,
     /** Tells live KPI charts which rollups a commit changed. */
     private readonly rollups?: RollupSignal,
+    /** How far back readers of KPI samples look (SLO windows, criteria windows): samples are kept at least this long. */
+    private readonly kpiReadWindowMs: () => Promise<number> = () => Promise.resolve(0),
   ) {}
 
   /**
@@ -428,10 +463,22 @@ export class TelemetryStore {
     };
   }
 
-  /** Drops telemetry past retention, and spans of error-free traces past the grace period. Returns rows removed. */
+  /**
+   * One retention round over every telemetry table:
+   * - `span`: error-free traces after the grace period, the others after the retention;
+   * - `error_trace`, `log_record`: after the retention;
+   * - `span_rollup` (per minute): after the retention, folded into `span_rollup_hour`;
+   * - `span_rollup_hour`: after the rollup retention (at least the longest SLO window);
+   * - `kpi_sample`: after the KPI retention, never inside the window a KPI reader looks at.
+   * Not swept: `telemetry_version` (a row per version ever seen; its first-seen time is evidence, and
+   * without it a version seen again would be announced as new). Synthetic results belong to their
+   * deployment (deleted with it).
+   * Returns the rows removed (folded minute rollups count).
+   */
   async sweep(now: Date = new Date()): Promise<number> {
-    const expired = new Date(now.getTime() - this.retention.retentionMs);
-    const graceOver = new Date(now.getTime() - this.retention.graceMs);
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    const expired = ago(this.retention.retentionMs);
+    const graceOver = ago(this.retention.graceMs);
     let removed = 0;
     const run = async (sql: string, params: unknown[]) => {
       const [, count] = (await this.db.query(sql, params)) as [unknown, number];
@@ -441,7 +488,11 @@ export class TelemetryStore {
     await run('DELETE FROM span s WHERE s.start_time < $1 AND NOT EXISTS (SELECT 1 FROM error_trace t WHERE t.trace_id = s.trace_id)', [graceOver]);
     await run('DELETE FROM error_trace WHERE first_error_at < $1', [expired]);
     await run('DELETE FROM log_record WHERE time < $1', [expired]);
-    await run('DELETE FROM span_rollup WHERE minute < $1', [expired]);
+    const [fold] = (await this.db.query(FOLD_ROLLUPS_SQL, [expired])) as Array<{ folded: number }>;
+    removed += fold?.folded ?? 0;
+    await run(`DELETE FROM span_rollup_hour WHERE hour < date_trunc('hour', $1::timestamptz, 'UTC')`, [ago(this.retention.rollupRetentionMs)]);
+    const kpiKeptMs = Math.max(this.retention.kpiRetentionMs, await this.kpiReadWindowMs());
+    await run('DELETE FROM kpi_sample WHERE at < $1', [ago(kpiKeptMs)]);
     if (removed) this.log.info({ removed }, 'telemetry past retention removed');
     return removed;
   }

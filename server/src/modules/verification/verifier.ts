@@ -32,16 +32,15 @@ export const DEFAULT_POLICY: VerificationPolicy = { stabilizationMs: 72 * 3_600_
 const EVALUATOR: Actor = { id: 'verifier', name: 'verifier', role: Role.INTEGRATION };
 const EVALUATION_LOCK = 0x5247_5631; // "RGV1": one evaluator across hub instances
 
+/** The longest window a success criterion may look back over (KPI samples are kept at least this long). */
+export const MAX_CRITERION_WINDOW_SECONDS = 7 * 24 * 3600;
+
 const createSchema = z
   .object({
     metric: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ (error_rate, latency_p95, throughput, ...)'),
     comparator: z.enum(Comparator),
     threshold: z.number().finite(),
-    windowSeconds: z
-      .number()
-      .int()
-      .min(10, 'at least 10 seconds')
-      .max(7 * 24 * 3600),
+    windowSeconds: z.number().int().min(10, 'at least 10 seconds').max(MAX_CRITERION_WINDOW_SECONDS),
     minSamples: z.number().int().min(1).default(20),
     relativeToPrevious: z.boolean().default(false),
     releaseId: fields.id.nullish(),
