@@ -1,0 +1,158 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '@releasegraph/server';
+import { gqlOk } from '../src/client.js';
+import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
+import { seed } from '../src/seed.js';
+
+/*
+ * A release's life follows the deployments CI reports (signed GitHub webhooks), with the same
+ * `deployment.status_changed` events and the same release transitions as the API, and its audit
+ * trail holds everything that happened to it.
+ */
+
+const SECRET = 'gh-secret-for-lifecycle';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-lifecycle-'));
+let hub: TestHub;
+const q = <T = any>(query: string, variables: Record<string, unknown> = {}) => gqlOk<T>(hub.url, query, variables, ADMIN_TOKEN);
+
+beforeAll(async () => {
+  const configFile = path.join(dir, 'releasegraph.yaml');
+  fs.writeFileSync(configFile, `connectors:\n  - { id: github, kind: github, webhookSecret: ${SECRET} }\n`);
+  hub = await startTestHub({ env: { RELEASEGRAPH_CONFIG: configFile } });
+});
+afterAll(async () => {
+  await hub?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const repository = { id: 11, name: 'shop', full_name: 'acme/shop' };
+let nextId = 5000;
+async function hook(event: string, payload: unknown): Promise<void> {
+  const body = JSON.stringify(payload);
+  const res = await fetch(`${hub.url}/hooks/github`, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': crypto.randomUUID(),
+      'x-hub-signature-256': 'sha256=' + crypto.createHmac('sha256', SECRET).update(body).digest('hex'),
+    },
+  });
+  expect(res.status).toBeLessThan(300);
+  await hub.domain.connectors.settled();
+}
+/** A GitHub deployment and one status of it; returns the deployment so later statuses can follow. */
+async function deploy(service: string, environment: string, version: string, state: string, at = new Date()) {
+  const deployment = {
+    id: nextId++,
+    sha: crypto.randomBytes(20).toString('hex'),
+    ref: `v${version}`,
+    environment,
+    payload: { service },
+    creator: { login: 'ci-bot' },
+    created_at: at.toISOString(),
+  };
+  await hook('deployment', { deployment, repository });
+  await status(deployment, state, at);
+  return deployment;
+}
+async function status(deployment: object, state: string, at: Date) {
+  await hook('deployment_status', {
+    deployment,
+    repository,
+    deployment_status: { id: nextId++, state, created_at: at.toISOString(), updated_at: at.toISOString() },
+  });
+}
+const releaseStatus = async (id: string) => (await q('query($id: ID!) { release(id: $id) { status } }', { id })).release.status as string;
+
+describe('a release follows the deployments CI reports', () => {
+  it('DEPLOYING on the first, STABILIZING only when every service succeeded in production; late reports change nothing', async () => {
+    const s = seed(hub.url);
+    const cart = await s.service('cart');
+    const pay = await s.service('pay');
+    const release = await s.release('shop', '4.2.0', { serviceIds: [cart, pay] });
+    const changeId = await s.change(`OPS-${Date.now() % 100000}`, { releaseId: release });
+
+    await deploy(`cart-${s.stamp}`, `staging-${s.stamp}`, '4.2.0', 'success');
+    expect(await releaseStatus(release)).toBe('DEPLOYING');
+    await deploy(`cart-${s.stamp}`, `production-${s.stamp}`, '4.2.0', 'success');
+    // pay is not in production yet: still deploying
+    expect(await releaseStatus(release)).toBe('DEPLOYING');
+    const payProd = await deploy(`pay-${s.stamp}`, `prod_eu-${s.stamp}`, '4.2.0', 'success');
+    expect(await releaseStatus(release)).toBe('STABILIZING');
+    // a late in_progress of a deployment that already succeeded moves nothing back
+    const before = (await hub.db.query('SELECT count(*)::int AS n FROM release_event'))[0].n;
+    await status(payProd, 'in_progress', new Date(Date.now() - 60_000));
+    expect((await hub.db.query('SELECT count(*)::int AS n FROM release_event'))[0].n).toBe(before);
+    await hub.domain.stabilization.tick();
+    const window = await hub.db.query('SELECT status FROM stabilization_window WHERE release_id = $1', [release]);
+    expect(window).toEqual([{ status: 'OPEN' }]);
+
+    // tiers from CI's names: pre-prod is not production, prod_eu is
+    await deploy(`cart-${s.stamp}`, `pre-prod-${s.stamp}`, '4.2.0', 'success');
+    const tiers = await hub.db.query('SELECT name, tier FROM environment WHERE name LIKE $1 ORDER BY name', [`%-${s.stamp}`]);
+    expect(Object.fromEntries(tiers.map((t: any) => [t.name.replace(`-${s.stamp}`, ''), t.tier]))).toMatchObject({
+      staging: 'STAGING',
+      production: 'PROD',
+      prod_eu: 'PROD',
+      'pre-prod': 'STAGING',
+    });
+
+    // the same event vocabulary as the API: status changes with { from, to, cause }
+    const log = await q('query($f: ReleaseEventFilter) { releaseEventLog(first: 100, filter: $f) { edges { node { type eventType payload } } } }', {
+      f: { releaseId: release, eventTypes: ['DEPLOYMENT_STATUS_CHANGED', 'RELEASE_STATUS_CHANGED'] },
+    });
+    const changes = log.releaseEventLog.edges.map((e: any) => [e.node.eventType, e.node.payload.from, e.node.payload.to, e.node.payload.cause.kind]);
+    expect(changes).toContainEqual(['DEPLOYMENT_STATUS_CHANGED', 'PENDING', 'SUCCEEDED', 'source']);
+    expect(changes.filter((c: string[]) => c[0] === 'RELEASE_STATUS_CHANGED')).toEqual([
+      ['RELEASE_STATUS_CHANGED', 'PLANNED', 'DEPLOYING', 'rollout'],
+      ['RELEASE_STATUS_CHANGED', 'DEPLOYING', 'STABILIZING', 'rollout'],
+    ]);
+
+    // the audit trail of the release: its own entries, its deployments', its change's and its window's
+    const audit = await q('query($f: AuditEntryFilter) { auditEntries(first: 100, filter: $f) { edges { node { action subjectType releaseId } } } }', {
+      f: { releaseId: release },
+    });
+    const actions = new Set(audit.auditEntries.edges.map((e: any) => e.node.action));
+    for (const a of ['release.created', 'release.status_changed', 'deployment.created', 'deployment.status_changed', 'change.created', 'stabilization.opened'])
+      expect(actions).toContain(a);
+    expect(audit.auditEntries.edges.every((e: any) => e.node.releaseId === release)).toBe(true);
+    const byChange = await q('query($f: AuditEntryFilter) { auditEntries(first: 100, filter: $f) { edges { node { action changeId } } } }', {
+      f: { changeId },
+    });
+    expect(byChange.auditEntries.edges.map((e: any) => e.node.action)).toEqual(['change.created']);
+    // the chain still verifies with the release and change in its hashes
+    expect((await q('{ verifyAuditTrail { intact } }')).verifyAuditTrail.intact).toBe(true);
+  });
+
+  it('a rollback CI reports in production rolls the release back', async () => {
+    const s = seed(hub.url);
+    const svc = await s.service('search');
+    const release = await s.release('search', '9.1.0', { serviceIds: [svc] });
+    const prod = await deploy(`search-${s.stamp}`, `production-${s.stamp}`, '9.1.0', 'success');
+    expect(await releaseStatus(release)).toBe('STABILIZING');
+    await hub.domain.ingest({ id: 'connector:github', name: 'github', role: Role.INTEGRATION }, 'github', {
+      deployments: [
+        {
+          id: `github:deployment:${prod.id}`,
+          service: `search-${s.stamp}`,
+          environment: `production-${s.stamp}`,
+          version: '9.1.0',
+          status: 'ROLLED_BACK',
+          startedAt: null,
+          finishedAt: null,
+          deployer: null,
+          artifactDigest: null,
+          releaseVersion: '9.1.0',
+          origin: { connector: 'github', entity: 'deployment_status', sourceId: String(prod.id) },
+        },
+      ],
+    });
+    expect(await releaseStatus(release)).toBe('ROLLED_BACK');
+  });
+});
