@@ -163,7 +163,7 @@ export const RELEASE_VIEW_QUERY = graphql(`
         }
       }
     }
-    auditEntries(first: $auditFirst, filter: { subjectId: $id }) {
+    auditEntries(first: $auditFirst, filter: { releaseId: $id }) {
       totalCount
       edges {
         node {
