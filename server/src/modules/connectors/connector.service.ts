@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { noRecords, type DomainRecords, type RetryPolicy, type SourceIO, type WebhookRequest } from '@releasegraph/connectors';
+import { handleWebhook, noRecords, type DomainRecords, type RetryPolicy, type SourceIO, type WebhookRequest } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { whileHolding } from '../../db/session-lock.js';
@@ -176,7 +176,7 @@ export class ConnectorService {
   async receiveWebhook(connectorId: string, request: WebhookRequest): Promise<WebhookResult> {
     const c = this.connectors.get(connectorId);
     if (!c?.kind.webhook) return { status: 404, error: `no connector ${JSON.stringify(connectorId)} takes webhooks` };
-    const outcome = c.kind.webhook(c.config, request);
+    const outcome = handleWebhook(c.kind.webhook, c.config, request);
     if (outcome.kind === 'unauthorized' || outcome.kind === 'malformed') {
       await this.markFailure(c, outcome.reason, false);
       return { status: outcome.kind === 'unauthorized' ? 401 : 400, error: outcome.reason };
