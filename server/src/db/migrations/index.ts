@@ -8,6 +8,7 @@ import { Slos20261126081950 } from './20261126081950-slos.js';
 import { Stabilization20261126082159 } from './20261126082159-stabilization.js';
 import { Synthetics20261126082345 } from './20261126082345-synthetics.js';
 import { SloKpi20261126083950 } from './20261126083950-slo-kpi.js';
+import { WebhookRawLayer20261206050724 } from './20261206050724-webhook-raw-layer.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   Stabilization20261126082159,
   Synthetics20261126082345,
   SloKpi20261126083950,
+  WebhookRawLayer20261206050724,
 ];
