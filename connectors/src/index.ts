@@ -1,14 +1,20 @@
 export { recordId, type Origin } from './kit/ids.js';
 export { changeKeysIn } from './kit/change-keys.js';
 export {
+  ALWAYS_KEPT_HEADERS,
   SourceDataError,
+  handleWebhook,
+  keptHeaders,
   type ConnectorKind,
   type SourceIO,
   type SourceRequest,
   type SourceResponse,
   type Stream,
   type StreamPage,
+  type WebhookConversion,
+  type WebhookHandler,
   type WebhookOutcome,
+  type WebhookReceipt,
   type WebhookRequest,
 } from './kit/connector.js';
 export * from './kit/records.js';

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_RETRY, duration } from '@releasegraph/connectors';
-import { parseConnectorConfigs } from './modules/connectors/connector-config.js';
+import { CONNECTOR_KINDS, DEFAULT_RETRY, duration } from '@releasegraph/connectors';
+import { parseConnectorConfigs, type ConnectorKinds } from './modules/connectors/connector-config.js';
 import { CHANGE_KEY_PREFIX } from './modules/changes/change-key-rules.js';
 import type { TierOverride } from './modules/environments/tier-rules.js';
 
@@ -252,8 +252,16 @@ function loadConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, pr
   return parsed.data;
 }
 
+/**
+ * What a hub's embedder (or a test) adds to the config: connector kinds by `kind:` name, beside the
+ * kit's — one named like a kit kind replaces it (a test runs a converter of its own that way).
+ */
+export interface ConfigExtensions {
+  connectorKinds?: ConnectorKinds;
+}
+
 /** Parses the environment and config file; throws a {@link ConfigError} listing every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, extensions: ConfigExtensions = {}): HubConfig {
   const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -261,7 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   }
   const fileSections: string[] = [];
   const file = loadConfigFile(env.RELEASEGRAPH_CONFIG, env, problems, fileSections);
-  const connectors = parseConnectorConfigs(file.connectors);
+  const connectors = parseConnectorConfigs(file.connectors, { ...CONNECTOR_KINDS, ...extensions.connectorKinds });
   problems.push(...connectors.problems);
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;

@@ -1,4 +1,4 @@
-export { loadConfig, type HubConfig } from './config.js';
+export { loadConfig, type ConfigExtensions, type HubConfig } from './config.js';
 export { startHub, openDatabase, type Hub } from './hub.js';
 export { createLogger } from './logger.js';
 export { printReleaseGraphSchema } from './graphql/schema.js';

@@ -2,13 +2,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { handleWebhook } from '../kit/connector.js';
 import { records } from '../kit/records.js';
 import { github, type GithubConfig } from './github.js';
 
 const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, 'fixtures', name));
 const config: GithubConfig = { id: 'github', kind: 'github', webhookSecret: 'a-webhook-secret-of-length' };
 const sign = (body: Buffer, secret = config.webhookSecret) => 'sha256=' + crypto.createHmac('sha256', secret).update(body).digest('hex');
-const deliver = (body: Buffer, headers: Record<string, string | undefined>) => github.webhook!(config, { rawBody: body, headers });
+const deliver = (body: Buffer, headers: Record<string, string | undefined>) => handleWebhook(github.webhook!, config, { rawBody: body, headers });
 
 describe('GitHub push webhook', () => {
   const body = fixture('push-with-change-key.json');

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { changeKeysIn } from '../kit/change-keys.js';
 import { connectorId, secret } from '../kit/config.js';
-import type { ConnectorKind, WebhookOutcome, WebhookRequest } from '../kit/connector.js';
+import type { ConnectorKind, WebhookConversion, WebhookReceipt, WebhookRequest } from '../kit/connector.js';
 import { gatesOf } from '../kit/gates.js';
-import { eventHandler, type Converted, type EventHandler } from '../kit/event-handlers.js';
+import { NOT_JSON, eventHandler, parseJson, type Converted, type EventHandler } from '../kit/event-handlers.js';
 import { recordId } from '../kit/ids.js';
 import {
   type ArtifactRecord,
@@ -374,26 +374,33 @@ const EVENT_HANDLERS = new Map<string, EventHandler>([
   ],
 ]);
 
-function handleGithubWebhook(config: GithubConfig, { headers, rawBody }: WebhookRequest): WebhookOutcome {
+function receiveGithubWebhook(config: GithubConfig, { headers, rawBody }: WebhookRequest): WebhookReceipt {
   if (!verifyHmacSha256(config.webhookSecret, rawBody, headers['x-hub-signature-256'])) {
     return { kind: 'unauthorized', reason: 'X-Hub-Signature-256 is missing or does not match the body' };
   }
   // GitHub's delivery GUID; a content hash where a proxy dropped it.
   const deliveryId = headers['x-github-delivery'] ?? 'sha256:' + crypto.createHash('sha256').update(rawBody).digest('hex');
   const event = headers['x-github-event'] ?? '';
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { kind: 'malformed', reason: 'the body is not JSON' };
-  }
+  const body = parseJson(rawBody);
+  if (body === NOT_JSON) return { kind: 'malformed', reason: 'the body is not JSON' };
   if (event === 'ping') return { kind: 'ignored', deliveryId, reason: 'ping' };
   const handle = EVENT_HANDLERS.get(event);
   if (!handle) return { kind: 'ignored', deliveryId, reason: `event ${event || '(none)'} is not handled` };
-  const converted = handle(config.id, body);
+  const problem = handle.check(body);
+  if (problem) return { kind: 'malformed', reason: `not a ${event} payload: ${problem}` };
+  return { kind: 'accepted', deliveryId, event };
+}
+
+function convertGithubWebhook(config: GithubConfig, { headers, rawBody }: WebhookRequest): WebhookConversion {
+  const event = headers['x-github-event'] ?? '';
+  const handle = EVENT_HANDLERS.get(event);
+  if (!handle) return { kind: 'ignored', reason: `event ${event || '(none)'} is not handled` };
+  const body = parseJson(rawBody);
+  if (body === NOT_JSON) return { kind: 'malformed', reason: 'the body is not JSON' };
+  const converted = handle.convert(config.id, body);
   if ('malformed' in converted) return { kind: 'malformed', reason: `not a ${event} payload: ${converted.malformed}` };
-  if ('ignored' in converted) return { kind: 'ignored', deliveryId, reason: converted.ignored };
-  return { kind: 'records', deliveryId, event, records: converted.records };
+  if ('ignored' in converted) return { kind: 'ignored', reason: converted.ignored };
+  return { kind: 'records', records: converted.records };
 }
 
 /**
@@ -404,5 +411,5 @@ export const github: ConnectorKind<GithubConfig> = {
   kind: 'github',
   config: githubConfig,
   secrets: ['webhookSecret'],
-  webhook: handleGithubWebhook,
+  webhook: { keptHeaders: ['x-github-event'], receive: receiveGithubWebhook, convert: convertGithubWebhook },
 };

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { handleWebhook } from '../kit/connector.js';
 import { records } from '../kit/records.js';
 import { convertGitlabPipeline, gitlab, type GitlabConfig, type GitlabPipeline } from './gitlab.js';
 
 const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, 'fixtures', name));
 const config: GitlabConfig = { id: 'gitlab', kind: 'gitlab', webhookSecret: 'a-gitlab-secret-token' };
-const deliver = (body: Buffer, headers: Record<string, string | undefined>) => gitlab.webhook!(config, { rawBody: body, headers });
+const deliver = (body: Buffer, headers: Record<string, string | undefined>) => handleWebhook(gitlab.webhook!, config, { rawBody: body, headers });
 
 type Json = string | number | boolean | null | undefined | Json[] | { [key: string]: Json };
 const isObject = (value: Json): value is { [key: string]: Json } => typeof value === 'object' && value !== null && !Array.isArray(value);

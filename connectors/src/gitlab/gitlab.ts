@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { changeKeysIn } from '../kit/change-keys.js';
 import { connectorId, secret } from '../kit/config.js';
-import type { ConnectorKind, WebhookOutcome, WebhookRequest } from '../kit/connector.js';
+import type { ConnectorKind, WebhookConversion, WebhookReceipt, WebhookRequest } from '../kit/connector.js';
 import { gateKindOf, gatesOf } from '../kit/gates.js';
-import { eventHandler, type EventHandler } from '../kit/event-handlers.js';
+import { NOT_JSON, eventHandler, parseJson, type EventHandler } from '../kit/event-handlers.js';
 import { recordId } from '../kit/ids.js';
 import {
   type CommitRecord,
@@ -306,7 +306,13 @@ const KIND_OF_HEADER = new Map([
 
 const objectKind = z.object({ object_kind: z.string() });
 
-function handleGitlabWebhook(config: GitlabConfig, { headers, rawBody }: WebhookRequest): WebhookOutcome {
+/** The event a body is: its `object_kind`, else the `X-Gitlab-Event` header's. */
+function gitlabEventOf(headers: WebhookRequest['headers'], body: unknown): { kind: string; header: string } {
+  const header = headers['x-gitlab-event'] ?? '';
+  return { kind: objectKind.safeParse(body).data?.object_kind ?? KIND_OF_HEADER.get(header) ?? '', header };
+}
+
+function receiveGitlabWebhook(config: GitlabConfig, { headers, rawBody }: WebhookRequest): WebhookReceipt {
   const token = headers['x-gitlab-token'];
   if (!token || !constantTimeEqual(token, config.webhookSecret)) {
     return { kind: 'unauthorized', reason: 'X-Gitlab-Token is missing or is not the secret token' };
@@ -314,20 +320,26 @@ function handleGitlabWebhook(config: GitlabConfig, { headers, rawBody }: Webhook
   // Idempotency-Key (GitLab 17.4+) is the same on every retry of one event; X-Gitlab-Event-UUID is
   // shared by recursive hooks, so it comes second; a content hash where neither arrived.
   const deliveryId = headers['idempotency-key'] ?? headers['x-gitlab-event-uuid'] ?? 'sha256:' + crypto.createHash('sha256').update(rawBody).digest('hex');
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { kind: 'malformed', reason: 'the body is not JSON' };
-  }
-  const header = headers['x-gitlab-event'] ?? '';
-  const kind = objectKind.safeParse(body).data?.object_kind ?? KIND_OF_HEADER.get(header) ?? '';
+  const body = parseJson(rawBody);
+  if (body === NOT_JSON) return { kind: 'malformed', reason: 'the body is not JSON' };
+  const { kind, header } = gitlabEventOf(headers, body);
   const handle = EVENT_HANDLERS.get(kind);
   if (!handle) return { kind: 'ignored', deliveryId, reason: `event ${kind || header || '(none)'} is not handled` };
-  const converted = handle(config.id, body);
+  const problem = handle.check(body);
+  if (problem) return { kind: 'malformed', reason: `not a ${kind} payload: ${problem}` };
+  return { kind: 'accepted', deliveryId, event: kind };
+}
+
+function convertGitlabWebhook(config: GitlabConfig, { headers, rawBody }: WebhookRequest): WebhookConversion {
+  const body = parseJson(rawBody);
+  if (body === NOT_JSON) return { kind: 'malformed', reason: 'the body is not JSON' };
+  const { kind, header } = gitlabEventOf(headers, body);
+  const handle = EVENT_HANDLERS.get(kind);
+  if (!handle) return { kind: 'ignored', reason: `event ${kind || header || '(none)'} is not handled` };
+  const converted = handle.convert(config.id, body);
   if ('malformed' in converted) return { kind: 'malformed', reason: `not a ${kind} payload: ${converted.malformed}` };
-  if ('ignored' in converted) return { kind: 'ignored', deliveryId, reason: converted.ignored };
-  return { kind: 'records', deliveryId, event: kind, records: converted.records };
+  if ('ignored' in converted) return { kind: 'ignored', reason: converted.ignored };
+  return { kind: 'records', records: converted.records };
 }
 
 /**
@@ -338,5 +350,5 @@ export const gitlab: ConnectorKind<GitlabConfig> = {
   kind: 'gitlab',
   config: gitlabConfig,
   secrets: ['webhookSecret'],
-  webhook: handleGitlabWebhook,
+  webhook: { keptHeaders: ['x-gitlab-event'], receive: receiveGitlabWebhook, convert: convertGitlabWebhook },
 };

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { handleWebhook } from '../kit/connector.js';
 import { records } from '../kit/records.js';
 import { jenkins, jenkinsConfig, jenkinsJobName, type JenkinsConfig } from './jenkins.js';
 
@@ -13,7 +14,7 @@ const config: JenkinsConfig = {
   serviceFromJob: { 'payments-release': 'payments-api' },
 };
 const bearer = { authorization: `Bearer ${config.webhookSecret}` };
-const deliver = (body: Buffer, headers: Record<string, string | undefined>) => jenkins.webhook!(config, { rawBody: body, headers });
+const deliver = (body: Buffer, headers: Record<string, string | undefined>) => handleWebhook(jenkins.webhook!, config, { rawBody: body, headers });
 const sha256 = (body: Buffer) => 'sha256:' + crypto.createHash('sha256').update(body).digest('hex');
 
 type Json = string | number | boolean | null | undefined | Json[] | { [key: string]: Json };

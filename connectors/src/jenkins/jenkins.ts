@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { connectorId, secret } from '../kit/config.js';
-import type { ConnectorKind, WebhookOutcome, WebhookRequest } from '../kit/connector.js';
+import type { ConnectorKind, WebhookConversion, WebhookReceipt, WebhookRequest } from '../kit/connector.js';
+import { NOT_JSON, parseJson } from '../kit/event-handlers.js';
 import { gatesOf } from '../kit/gates.js';
 import { recordId } from '../kit/ids.js';
 import { type PipelineRunRecord, type PipelineStatus, records } from '../kit/records.js';
@@ -167,27 +168,34 @@ function presentedSecrets(headers: WebhookRequest['headers']): string[] {
   return presented;
 }
 
-function handleJenkinsWebhook(config: JenkinsConfig, { headers, rawBody }: WebhookRequest): WebhookOutcome {
+/** A Notification plugin message, or what keeps the body from being one. */
+function parseNotification(rawBody: Buffer): { notification: z.infer<typeof notificationPayload> } | { malformed: string } {
+  const body = parseJson(rawBody);
+  if (body === NOT_JSON) return { malformed: 'the body is not JSON (set the notification format to JSON)' };
+  const parsed = notificationPayload.safeParse(body);
+  if (parsed.success) return { notification: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { malformed: `not a Notification plugin message: ${issue?.path.join('.')} ${issue?.message}` };
+}
+
+function receiveJenkinsWebhook(config: JenkinsConfig, { headers, rawBody }: WebhookRequest): WebhookReceipt {
   if (!presentedSecrets(headers).some((presented) => constantTimeEqual(presented, config.webhookSecret))) {
     return { kind: 'unauthorized', reason: 'no Authorization (Bearer or Basic) or X-Releasegraph-Token carries the shared secret' };
   }
   // Jenkins sends no delivery id; each phase of a build has a different body, a resend the same.
   const deliveryId = 'sha256:' + crypto.createHash('sha256').update(rawBody).digest('hex');
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { kind: 'malformed', reason: 'the body is not JSON (set the notification format to JSON)' };
-  }
-  const parsed = notificationPayload.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { kind: 'malformed', reason: `not a Notification plugin message: ${issue?.path.join('.')} ${issue?.message}` };
-  }
-  const build = parsed.data.build;
-  const run = convertJenkinsNotification(config, parsed.data);
-  if (!run) return { kind: 'ignored', deliveryId, reason: `phase ${build.phase} with result ${build.status ?? '(none)'} is not handled` };
-  return { kind: 'records', deliveryId, event: `build.${build.phase.toLowerCase()}`, records: records({ pipelineRuns: [run] }) };
+  const parsed = parseNotification(rawBody);
+  if ('malformed' in parsed) return { kind: 'malformed', reason: parsed.malformed };
+  return { kind: 'accepted', deliveryId, event: `build.${parsed.notification.build.phase.toLowerCase()}` };
+}
+
+function convertJenkinsWebhook(config: JenkinsConfig, { rawBody }: WebhookRequest): WebhookConversion {
+  const parsed = parseNotification(rawBody);
+  if ('malformed' in parsed) return { kind: 'malformed', reason: parsed.malformed };
+  const build = parsed.notification.build;
+  const run = convertJenkinsNotification(config, parsed.notification);
+  if (!run) return { kind: 'ignored', reason: `phase ${build.phase} with result ${build.status ?? '(none)'} is not handled` };
+  return { kind: 'records', records: records({ pipelineRuns: [run] }) };
 }
 
 /**
@@ -198,5 +206,6 @@ export const jenkins: ConnectorKind<JenkinsConfig> = {
   kind: 'jenkins',
   config: jenkinsConfig,
   secrets: ['webhookSecret'],
-  webhook: handleJenkinsWebhook,
+  // The body says everything; the credentials Jenkins sends (Authorization, X-Releasegraph-Token) are not kept.
+  webhook: { keptHeaders: [], receive: receiveJenkinsWebhook, convert: convertJenkinsWebhook },
 };

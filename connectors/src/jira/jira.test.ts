@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SourceDataError, type SourceIO, type SourceRequest } from '../kit/connector.js';
+import { SourceDataError, handleWebhook, type SourceIO, type SourceRequest } from '../kit/connector.js';
 import { records } from '../kit/records.js';
 import { convertJiraIssue, jira, type JiraConfig } from './jira.js';
 
@@ -250,7 +250,7 @@ describe('Jira webhook', () => {
   const created = fixture('webhook-issue-created.json');
   const approved = fixture('webhook-issue-updated-approved.json');
   const sign = (body: Buffer, secret = config.webhookSecret!) => 'sha256=' + crypto.createHmac('sha256', secret).update(body).digest('hex');
-  const deliver = (body: Buffer, headers: Record<string, string | undefined>, cfg = config) => jira.webhook!(cfg, { rawBody: body, headers });
+  const deliver = (body: Buffer, headers: Record<string, string | undefined>, cfg = config) => handleWebhook(jira.webhook!, cfg, { rawBody: body, headers });
 
   it('turns a signed jira:issue_created into a change, reading the v2 plain-text fields', () => {
     const outcome = deliver(created, { 'x-hub-signature': sign(created), 'x-atlassian-webhook-identifier': '58ea1a57-2f1b-4a4e-9d8c-5cb26d11b3a1' });

@@ -1,7 +1,16 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { connectorId, pollingFields, secret } from '../kit/config.js';
-import { type ConnectorKind, SourceDataError, type SourceIO, type StreamPage, type WebhookOutcome, type WebhookRequest } from '../kit/connector.js';
+import {
+  type ConnectorKind,
+  SourceDataError,
+  type SourceIO,
+  type StreamPage,
+  type WebhookConversion,
+  type WebhookReceipt,
+  type WebhookRequest,
+} from '../kit/connector.js';
+import { NOT_JSON, parseJson } from '../kit/event-handlers.js';
 import { basicAuth, httpStatusOf, parseJsonBody } from '../kit/http.js';
 import { recordId } from '../kit/ids.js';
 import { type ApprovalDecision, type ApprovalRecord, type ChangeRecord, type ChangeRisk, type ChangeState, type ChangeType, records } from '../kit/records.js';
@@ -350,7 +359,7 @@ const HANDLED_EVENTS = new Set(['jira:issue_created', 'jira:issue_updated']);
 const webhookEnvelope = z.object({ webhookEvent: z.string(), issue: z.unknown().optional() });
 const issueProject = z.object({ fields: z.object({ project: z.object({ key: z.string() }) }) });
 
-function handleJiraWebhook(config: JiraConfig, { headers, rawBody }: WebhookRequest): WebhookOutcome {
+function receiveJiraWebhook(config: JiraConfig, { headers, rawBody }: WebhookRequest): WebhookReceipt {
   if (!config.webhookSecret) return { kind: 'unauthorized', reason: 'this connector has no webhookSecret, so it cannot verify webhooks' };
   // Admin webhooks saved with a secret sign the raw body: X-Hub-Signature: sha256=<hex HMAC>.
   if (!verifyHmacSha256(config.webhookSecret, rawBody, headers['x-hub-signature'])) {
@@ -358,26 +367,33 @@ function handleJiraWebhook(config: JiraConfig, { headers, rawBody }: WebhookRequ
   }
   // Jira's delivery id is unchanged across retries; a content hash where a proxy dropped it.
   const deliveryId = headers['x-atlassian-webhook-identifier'] ?? 'sha256:' + crypto.createHash('sha256').update(rawBody).digest('hex');
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { kind: 'malformed', reason: 'the body is not JSON' };
-  }
-  const envelope = webhookEnvelope.safeParse(body);
-  if (!envelope.success) return { kind: 'malformed', reason: 'not a Jira webhook: no webhookEvent' };
-  const event = envelope.data.webhookEvent;
+  const envelope = parseEnvelope(rawBody);
+  if ('malformed' in envelope) return { kind: 'malformed', reason: envelope.malformed };
+  const event = envelope.webhookEvent;
   if (!HANDLED_EVENTS.has(event)) return { kind: 'ignored', deliveryId, reason: `event ${event} is not handled` };
-  const project = issueProject.safeParse(envelope.data.issue).data?.fields.project.key;
+  const project = issueProject.safeParse(envelope.issue).data?.fields.project.key;
   if (project && !config.projects.includes(project))
     return { kind: 'ignored', deliveryId, reason: `project ${project} is not one of this connector's projects` };
+  return { kind: 'accepted', deliveryId, event };
+}
+
+function convertJiraWebhook(config: JiraConfig, { rawBody }: WebhookRequest): WebhookConversion {
+  const envelope = parseEnvelope(rawBody);
+  if ('malformed' in envelope) return { kind: 'malformed', reason: envelope.malformed };
   try {
-    const { change, approval } = convertJiraIssue(config.id, envelope.data.issue, config);
-    return { kind: 'records', deliveryId, event, records: records({ changes: [change], approvals: approval ? [approval] : [] }) };
+    const { change, approval } = convertJiraIssue(config.id, envelope.issue, config);
+    return { kind: 'records', records: records({ changes: [change], approvals: approval ? [approval] : [] }) };
   } catch (err) {
     if (err instanceof SourceDataError) return { kind: 'malformed', reason: err.message };
     throw err;
   }
+}
+
+function parseEnvelope(rawBody: Buffer): z.infer<typeof webhookEnvelope> | { malformed: string } {
+  const body = parseJson(rawBody);
+  if (body === NOT_JSON) return { malformed: 'the body is not JSON' };
+  const envelope = webhookEnvelope.safeParse(body);
+  return envelope.success ? envelope.data : { malformed: 'not a Jira webhook: no webhookEvent' };
 }
 
 /** The HTTP status an `io.http` failure carries, as a property or in its message. */
@@ -402,7 +418,7 @@ export const jira: ConnectorKind<JiraConfig> = {
   secrets: ['email', 'apiToken', 'webhookSecret'],
   check: checkJira,
   streams: [{ name: 'issues', read: readIssues }],
-  webhook: handleJiraWebhook,
+  webhook: { keptHeaders: [], receive: receiveJiraWebhook, convert: convertJiraWebhook },
   replay(config, stream, payload) {
     if (stream !== 'issues') throw new Error(`jira has no stream ${JSON.stringify(stream)}`);
     const { change, approval } = convertJiraIssue(config.id, payload, config);

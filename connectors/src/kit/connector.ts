@@ -7,12 +7,72 @@ export interface WebhookRequest {
   rawBody: Buffer;
 }
 
-/** The verdict on a webhook: refused (401), malformed (400), ignored (2xx, nothing to record) or records to write. */
+/**
+ * The verdict on a webhook, end to end: refused (401), malformed (400), ignored (2xx, nothing to
+ * record) or records to write. {@link handleWebhook} gives it for one request (converter tests).
+ */
 export type WebhookOutcome =
   | { kind: 'unauthorized'; reason: string }
   | { kind: 'malformed'; reason: string }
   | { kind: 'ignored'; deliveryId: string; reason: string }
   | { kind: 'records'; deliveryId: string; event: string; records: DomainRecords };
+
+/**
+ * The verdict at the door, before anything is converted: refused (401), not the event it claims
+ * (400), ignored (no converter reads this event), or accepted — the hub then keeps the body as
+ * received, under the delivery id, and answers 202.
+ */
+export type WebhookReceipt =
+  | { kind: 'unauthorized'; reason: string }
+  | { kind: 'malformed'; reason: string }
+  | { kind: 'ignored'; deliveryId: string; reason: string }
+  | { kind: 'accepted'; deliveryId: string; event: string };
+
+/** What an accepted delivery converts to: records, nothing to record, or a body the converter cannot read. */
+export type WebhookConversion = { kind: 'records'; records: DomainRecords } | { kind: 'ignored'; reason: string } | { kind: 'malformed'; reason: string };
+
+/**
+ * How a connector kind takes webhooks, in two steps (DevLake's raw layer): `receive` verifies and
+ * names a delivery when it arrives; `convert` turns the kept body into records when the delivery is
+ * processed, and again, with the converter of the day, when a dead letter is replayed.
+ */
+export interface WebhookHandler<C> {
+  /**
+   * Request headers (lower-case) `convert` reads, kept with the body. Credentials (signatures,
+   * tokens, `Authorization`, cookies) are never among them: `receive` has checked them.
+   */
+  keptHeaders: readonly string[];
+  /** Checks the signature or shared token before parsing, then the delivery's id and event. Pure and fast. */
+  receive(config: C, request: WebhookRequest): WebhookReceipt;
+  /** Converts an accepted delivery from its body and kept headers (pure); it may throw on a body it cannot read. */
+  convert(config: C, delivery: WebhookRequest): WebhookConversion;
+}
+
+/** Headers every kind's deliveries keep besides its own: they say what the body is and who sent it. */
+export const ALWAYS_KEPT_HEADERS: readonly string[] = ['content-type', 'user-agent'];
+
+/** The headers of a request the inbox keeps: {@link ALWAYS_KEPT_HEADERS} and the handler's `keptHeaders`, when present. */
+export function keptHeaders(handler: { keptHeaders: readonly string[] }, headers: WebhookRequest['headers']): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of [...ALWAYS_KEPT_HEADERS, ...handler.keptHeaders]) {
+    const value = headers[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
+}
+
+/**
+ * What one request turns into end to end: `receive`, then `convert` from what the inbox keeps (the
+ * body and the kept headers), as the hub does it.
+ */
+export function handleWebhook<C>(handler: WebhookHandler<C>, config: C, request: WebhookRequest): WebhookOutcome {
+  const receipt = handler.receive(config, request);
+  if (receipt.kind !== 'accepted') return receipt;
+  const converted = handler.convert(config, { headers: keptHeaders(handler, request.headers), rawBody: request.rawBody });
+  if (converted.kind === 'malformed') return converted;
+  if (converted.kind === 'ignored') return { kind: 'ignored', deliveryId: receipt.deliveryId, reason: converted.reason };
+  return { kind: 'records', deliveryId: receipt.deliveryId, event: receipt.event, records: converted.records };
+}
 
 /** An HTTP request a stream wants made. The server makes it (timeouts, retries, rate limits, circuit). */
 export interface SourceRequest {
@@ -83,7 +143,7 @@ export class SourceDataError extends Error {
 /**
  * A connector kind: its config spec (zod; `secrets` name the fields never logged or returned), a
  * reachability check, streams the server polls, and a webhook handler that verifies before it
- * parses. Converters are pure functions beside it.
+ * parses and converts what the inbox kept. Converters are pure functions beside it.
  *
  * @typeParam C - the parsed config of one connector of this kind
  */
@@ -97,8 +157,8 @@ export interface ConnectorKind<C extends { id: string; kind: string }> {
   check?: (config: C, io: SourceIO) => Promise<string | null>;
   /** Streams the server polls every `pollInterval`. */
   streams?: ReadonlyArray<Stream<C>>;
-  /** Handles one delivery to `POST /hooks/<connector id>`. */
-  webhook?: (config: C, request: WebhookRequest) => WebhookOutcome;
+  /** Takes deliveries to `POST /hooks/<connector id>`. */
+  webhook?: WebhookHandler<C>;
   /**
    * Converts a dead-lettered payload again (after the converter or the data was fixed). Streams that
    * dead-letter records must provide it.

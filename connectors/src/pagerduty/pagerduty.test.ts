@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { WebhookOutcome } from '../kit/connector.js';
+import { handleWebhook, type WebhookOutcome } from '../kit/connector.js';
 import { type IncidentRecord, records } from '../kit/records.js';
 import { pagerduty, type PagerdutyConfig } from './pagerduty.js';
 
@@ -15,7 +15,7 @@ const config: PagerdutyConfig = pagerduty.config.parse({
 });
 const sign = (body: Buffer, secret = config.webhookSecret) => 'v1=' + crypto.createHmac('sha256', secret).update(body).digest('hex');
 const deliver = (body: Buffer, signature: string | undefined, cfg: PagerdutyConfig = config) =>
-  pagerduty.webhook!(cfg, { rawBody: body, headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signature } });
+  handleWebhook(pagerduty.webhook!, cfg, { rawBody: body, headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signature } });
 const deliverSigned = (name: string) => {
   const body = fixture(name);
   return deliver(body, sign(body));

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { connectorId, secret } from '../kit/config.js';
-import type { ConnectorKind, WebhookOutcome, WebhookRequest } from '../kit/connector.js';
+import type { ConnectorKind, WebhookConversion, WebhookReceipt, WebhookRequest } from '../kit/connector.js';
+import { NOT_JSON, parseJson } from '../kit/event-handlers.js';
 import { recordId } from '../kit/ids.js';
 import { type IncidentRecord, type IncidentSeverity, type IncidentStatus, records } from '../kit/records.js';
 import { constantTimeEqual } from '../kit/signatures.js';
@@ -111,29 +112,41 @@ export function convertPagerdutyIncident(config: Pick<PagerdutyConfig, 'id' | 's
   };
 }
 
-function handlePagerdutyWebhook(config: PagerdutyConfig, { headers, rawBody }: WebhookRequest): WebhookOutcome {
+/** A v3 webhook's event with its incident, `ignored` for an event that carries none, or what keeps the body from being one. */
+function parseIncidentEvent(
+  rawBody: Buffer,
+): { event: z.infer<typeof webhookEnvelope>['event']; incident: z.infer<typeof incidentData> } | { ignored: string; eventId: string } | { malformed: string } {
+  const body = parseJson(rawBody);
+  if (body === NOT_JSON) return { malformed: 'the body is not JSON' };
+  const envelope = webhookEnvelope.safeParse(body);
+  if (!envelope.success) return { malformed: `not a v3 webhook: ${issueText(envelope.error)}` };
+  const event = envelope.data.event;
+  if (!event.event_type.startsWith('incident.')) return { ignored: `event ${event.event_type} is not an incident event`, eventId: event.id };
+  // incident.annotated, .responder.*, .status_update_published carry a note/responder/update, not the incident.
+  const dataType = typeof event.data === 'object' && event.data !== null && 'type' in event.data ? event.data.type : undefined;
+  if (dataType !== 'incident') return { ignored: `event ${event.event_type} carries ${String(dataType ?? 'no data')}, not the incident`, eventId: event.id };
+  const incident = incidentData.safeParse(event.data);
+  if (!incident.success) return { malformed: `not an incident: ${issueText(incident.error)}` };
+  return { event, incident: incident.data };
+}
+
+function receivePagerdutyWebhook(config: PagerdutyConfig, { headers, rawBody }: WebhookRequest): WebhookReceipt {
   if (!verifyPagerdutySignature(config.webhookSecret, rawBody, headers['x-pagerduty-signature'])) {
     return { kind: 'unauthorized', reason: 'X-PagerDuty-Signature is missing or no v1 signature matches the body' };
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { kind: 'malformed', reason: 'the body is not JSON' };
-  }
-  const envelope = webhookEnvelope.safeParse(body);
-  if (!envelope.success) return { kind: 'malformed', reason: `not a v3 webhook: ${issueText(envelope.error)}` };
-  const event = envelope.data.event;
-  const deliveryId = event.id;
-  if (!event.event_type.startsWith('incident.')) return { kind: 'ignored', deliveryId, reason: `event ${event.event_type} is not an incident event` };
-  // incident.annotated, .responder.*, .status_update_published carry a note/responder/update, not the incident.
-  const dataType = typeof event.data === 'object' && event.data !== null && 'type' in event.data ? event.data.type : undefined;
-  if (dataType !== 'incident')
-    return { kind: 'ignored', deliveryId, reason: `event ${event.event_type} carries ${String(dataType ?? 'no data')}, not the incident` };
-  const incident = incidentData.safeParse(event.data);
-  if (!incident.success) return { kind: 'malformed', reason: `not an incident: ${issueText(incident.error)}` };
-  const record = convertPagerdutyIncident(config, { id: event.id, event_type: event.event_type, occurred_at: event.occurred_at, data: incident.data });
-  return { kind: 'records', deliveryId, event: event.event_type, records: records({ incidents: [record] }) };
+  const parsed = parseIncidentEvent(rawBody);
+  if ('malformed' in parsed) return { kind: 'malformed', reason: parsed.malformed };
+  if ('ignored' in parsed) return { kind: 'ignored', deliveryId: parsed.eventId, reason: parsed.ignored };
+  return { kind: 'accepted', deliveryId: parsed.event.id, event: parsed.event.event_type };
+}
+
+function convertPagerdutyWebhook(config: PagerdutyConfig, { rawBody }: WebhookRequest): WebhookConversion {
+  const parsed = parseIncidentEvent(rawBody);
+  if ('malformed' in parsed) return { kind: 'malformed', reason: parsed.malformed };
+  if ('ignored' in parsed) return { kind: 'ignored', reason: parsed.ignored };
+  const { event, incident } = parsed;
+  const record = convertPagerdutyIncident(config, { id: event.id, event_type: event.event_type, occurred_at: event.occurred_at, data: incident });
+  return { kind: 'records', records: records({ incidents: [record] }) };
 }
 
 function issueText(error: z.ZodError): string {
@@ -146,5 +159,5 @@ export const pagerduty: ConnectorKind<PagerdutyConfig> = {
   kind: 'pagerduty',
   config: pagerdutyConfig,
   secrets: ['webhookSecret'],
-  webhook: handlePagerdutyWebhook,
+  webhook: { keptHeaders: [], receive: receivePagerdutyWebhook, convert: convertPagerdutyWebhook },
 };

@@ -4,8 +4,9 @@ import type { Logger } from '../logger.js';
 
 /**
  * `POST /hooks/<connector id>`: the raw body goes to the connector, which verifies the signature
- * before anything parses it. Answers 202 once the delivery and its rows are committed (or were
- * already), 401 for a bad signature, 400 for a malformed body, 404 for an unknown connector.
+ * before anything parses it. Answers 202 once the delivery is stored in the inbox as received (or
+ * was already; it is converted after), 401 for a bad signature, 400 for a body that is not the
+ * event it claims, 404 for an unknown connector. The body is handed on byte for byte, as it came.
  */
 export function webhookRouter(domain: Domain, log: Logger): express.Router {
   const router = express.Router();

@@ -9,6 +9,7 @@ import { Stabilization20261126082159 } from './20261126082159-stabilization.js';
 import { Synthetics20261126082345 } from './20261126082345-synthetics.js';
 import { SloKpi20261126083950 } from './20261126083950-slo-kpi.js';
 import { RollupHours20261206050527 } from './20261206050527-rollup-hours.js';
+import { WebhookRawLayer20261206050724 } from './20261206050724-webhook-raw-layer.js';
 import { AuditByRelease20261206060000 } from './20261206060000-audit-by-release.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
@@ -24,5 +25,6 @@ export const MIGRATIONS: Function[] = [
   Synthetics20261126082345,
   SloKpi20261126083950,
   RollupHours20261206050527,
+  WebhookRawLayer20261206050724,
   AuditByRelease20261206060000,
 ];

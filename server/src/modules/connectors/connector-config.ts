@@ -26,11 +26,19 @@ const runtimeSchema = z.object({
     .optional(),
 });
 
+/** Connector kinds by the `kind:` of the config file. */
+export type ConnectorKinds = Readonly<Record<string, ConnectorKind<AnyConfig>>>;
+
 /**
  * Parses the `connectors:` of the config file against each kind's spec; every problem is listed
  * (secrets never appear in them).
+ *
+ * @param kinds - the kinds a `kind:` may name; @default the kit's `CONNECTOR_KINDS`
  */
-export function parseConnectorConfigs(entries: ReadonlyArray<{ id: string; kind: string }>): {
+export function parseConnectorConfigs(
+  entries: ReadonlyArray<{ id: string; kind: string }>,
+  kinds: ConnectorKinds = CONNECTOR_KINDS,
+): {
   configs: ConfiguredConnector[];
   problems: string[];
 } {
@@ -38,9 +46,9 @@ export function parseConnectorConfigs(entries: ReadonlyArray<{ id: string; kind:
   const configs: ConfiguredConnector[] = [];
   const seen = new Set<string>();
   for (const [i, entry] of entries.entries()) {
-    const kind = CONNECTOR_KINDS[entry.kind];
+    const kind = kinds[entry.kind];
     if (!kind) {
-      problems.push(`connectors.${i} (${entry.id}): unknown kind ${JSON.stringify(entry.kind)}; known: ${Object.keys(CONNECTOR_KINDS).join(', ')}`);
+      problems.push(`connectors.${i} (${entry.id}): unknown kind ${JSON.stringify(entry.kind)}; known: ${Object.keys(kinds).join(', ')}`);
       continue;
     }
     if (seen.has(entry.id)) problems.push(`connectors.${i}: id ${JSON.stringify(entry.id)} is used twice`);

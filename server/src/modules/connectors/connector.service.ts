@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { noRecords, type DomainRecords, type RetryPolicy, type SourceIO, type WebhookRequest } from '@releasegraph/connectors';
+import { keptHeaders, noRecords, type DomainRecords, type RetryPolicy, type SourceIO, type WebhookRequest } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { whileHolding } from '../../db/session-lock.js';
@@ -169,29 +169,37 @@ export class ConnectorService {
   }
 
   /**
-   * Acknowledges a delivery: verifies it, converts it (pure) and stores it with its records in the
-   * inbox, keyed by its delivery id — then answers. A repeated delivery (even many at once) finds
-   * its id and stores nothing. The processor writes the records to the graph right after, in the
-   * transaction that marks the delivery processed.
+   * Acknowledges a delivery: verifies and names it (pure, fast) and stores it in the inbox as
+   * received — the body byte for byte, the headers its converter reads — keyed by its delivery id,
+   * then answers. A repeated delivery (even many at once) finds its id and stores nothing. The
+   * processor converts and writes it right after, in the transaction that marks it processed.
    */
   async receiveWebhook(connectorId: string, request: WebhookRequest): Promise<WebhookResult> {
     const c = this.connectors.get(connectorId);
     if (!c?.kind.webhook) return { status: 404, error: `no connector ${JSON.stringify(connectorId)} takes webhooks` };
-    const outcome = c.kind.webhook(c.config, request);
-    if (outcome.kind === 'unauthorized' || outcome.kind === 'malformed') {
-      await this.markFailure(c, outcome.reason, false);
-      return { status: outcome.kind === 'unauthorized' ? 401 : 400, error: outcome.reason };
+    const receipt = c.kind.webhook.receive(c.config, request);
+    if (receipt.kind === 'unauthorized' || receipt.kind === 'malformed') {
+      await this.markFailure(c, receipt.reason, false);
+      return { status: receipt.kind === 'unauthorized' ? 401 : 400, error: receipt.reason };
     }
-    const pending = outcome.kind === 'records';
+    // An event no converter reads keeps only its id (so a resend is a duplicate), not its body.
+    const pending = receipt.kind === 'accepted';
     const stored = (await this.db.query(
-      `INSERT INTO webhook_delivery (connector_id, delivery_id, event, status, records, processed_at)
-       VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'pending' THEN NULL ELSE now() END)
+      `INSERT INTO webhook_delivery (connector_id, delivery_id, event, status, raw_body, headers, processed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'pending' THEN NULL ELSE now() END)
        ON CONFLICT DO NOTHING RETURNING delivery_id`,
-      [connectorId, outcome.deliveryId, pending ? outcome.event : 'ignored', pending ? 'pending' : 'ignored', pending ? JSON.stringify(outcome.records) : null],
+      [
+        connectorId,
+        receipt.deliveryId,
+        pending ? receipt.event : 'ignored',
+        pending ? 'pending' : 'ignored',
+        pending ? request.rawBody : null,
+        pending ? JSON.stringify(keptHeaders(c.kind.webhook, request.headers)) : null,
+      ],
     )) as unknown[];
     if (stored.length && pending) this.wakeProcessor();
     if (!pending) await this.markSuccess(c);
-    return { status: 202, outcome: !stored.length ? 'duplicate' : pending ? 'accepted' : 'ignored', deliveryId: outcome.deliveryId };
+    return { status: 202, outcome: !stored.length ? 'duplicate' : pending ? 'accepted' : 'ignored', deliveryId: receipt.deliveryId };
   }
 
   /** Runs the processor (at most one per instance); a wake-up during a run runs it again after. */
@@ -222,8 +230,9 @@ export class ConnectorService {
   }
 
   /**
-   * Writes one connector's oldest pending deliveries, in the order they arrived, in one transaction.
-   * A delivery whose records cannot be written goes to the dead-letter table; the others still land.
+   * Converts and writes one connector's oldest pending deliveries, in the order they arrived, in one
+   * transaction. A delivery that cannot be converted or whose records cannot be written goes to the
+   * dead-letter table (its body stays in the inbox, for a replay to convert again); the others still land.
    */
   private async processBatch(connectorId: string): Promise<number> {
     const c = this.connectors.get(connectorId);
@@ -231,20 +240,24 @@ export class ConnectorService {
     const failures: string[] = [];
     const processed = await this.writes.run(actor, async (tx) => {
       const batch = (await tx.manager.query(
-        `SELECT delivery_id, event, records FROM webhook_delivery WHERE connector_id = $1 AND status = 'pending'
+        `SELECT delivery_id, event, raw_body, headers, records FROM webhook_delivery WHERE connector_id = $1 AND status = 'pending'
          ORDER BY received_at LIMIT ${WEBHOOK_BATCH} FOR UPDATE SKIP LOCKED`,
         [connectorId],
-      )) as Array<{ delivery_id: string; event: string; records: Partial<DomainRecords> }>;
+      )) as KeptDelivery[];
       for (const delivery of batch) {
         let status: DeliveryStatus = 'processed';
         try {
           if (!c) throw new Error(`connector ${connectorId} is no longer configured`);
-          await tx.isolated(() => this.sink.write(tx, connectorId, reviveRecords(delivery.records)));
+          const records = convertDelivery(c, delivery);
+          if (records) await tx.isolated(() => this.sink.write(tx, connectorId, records));
+          else status = 'ignored';
         } catch (error) {
           if (isTransient(error)) throw error;
           const reason = `${delivery.event} ${delivery.delivery_id}: ${messageOf(this.writes.translate(error))}`;
           failures.push(reason);
-          await this.deadLetter(tx, connectorId, `webhook:${delivery.event}`, { deliveryId: delivery.delivery_id, records: delivery.records }, reason);
+          // The body stays in the inbox; a row from before the raw layer has only its records to give.
+          const payload = delivery.raw_body ? { deliveryId: delivery.delivery_id } : { deliveryId: delivery.delivery_id, records: delivery.records };
+          await this.deadLetter(tx, connectorId, `webhook:${delivery.event}`, payload, reason);
           status = 'dead_lettered';
         }
         await tx.manager.query(`UPDATE webhook_delivery SET status = $3, records = NULL, processed_at = now() WHERE connector_id = $1 AND delivery_id = $2`, [
@@ -385,7 +398,7 @@ export class ConnectorService {
     if (!c) throw new NotFoundError('configured connector', letter.connectorId);
     let records: DomainRecords;
     try {
-      records = this.reconvert(c, letter);
+      records = await this.reconvert(c, letter);
     } catch (error) {
       await this.db.query('UPDATE dead_letter SET replay_attempts = replay_attempts + 1, error = $2 WHERE id = $1', [letter.id, messageOf(error)]);
       return this.db.getRepository(DeadLetter).findOneByOrFail({ id: letter.id });
@@ -399,6 +412,13 @@ export class ConnectorService {
         )) as [unknown[], number];
         if (!claimed.length) throw new ConflictError(`dead letter ${letter.id} was replayed meanwhile`, 'id');
         await this.sink.write(tx, c.config.id, records);
+        const deliveryId = webhookDeliveryOf(letter);
+        if (deliveryId) {
+          await tx.manager.query(
+            `UPDATE webhook_delivery SET status = 'processed', processed_at = now() WHERE connector_id = $1 AND delivery_id = $2 AND status = 'dead_lettered'`,
+            [c.config.id, deliveryId],
+          );
+        }
         tx.record('connector.dead_letter_replayed', { subjectId: c.config.id, payload: { deadLetterId: letter.id } });
       });
     } catch (error) {
@@ -411,11 +431,23 @@ export class ConnectorService {
     return this.db.getRepository(DeadLetter).findOneByOrFail({ id: letter.id });
   }
 
-  private reconvert(c: Running, letter: DeadLetter): DomainRecords {
-    // Webhook deliveries and spoiled pages keep their converted records; rejected rows keep the source's row.
+  /** Today's conversion of a dead letter's payload. */
+  private async reconvert(c: Running, letter: DeadLetter): Promise<DomainRecords> {
+    // Spoiled pages (and deliveries from before the raw layer) keep their converted records.
     if (letter.payload && typeof letter.payload === 'object' && 'records' in letter.payload) {
       return reviveRecords((letter.payload as { records: Partial<DomainRecords> }).records);
     }
+    // A delivery is converted again from the body the inbox kept.
+    const deliveryId = webhookDeliveryOf(letter);
+    if (deliveryId) {
+      const [delivery] = (await this.db.query(
+        'SELECT delivery_id, event, raw_body, headers, records FROM webhook_delivery WHERE connector_id = $1 AND delivery_id = $2',
+        [c.config.id, deliveryId],
+      )) as KeptDelivery[];
+      if (!delivery?.raw_body) throw new Error(`the inbox no longer holds delivery ${deliveryId}`);
+      return convertDelivery(c, delivery) ?? noRecords();
+    }
+    // Rejected rows keep the source's row.
     if (!c.kind.replay) throw new Error(`connector kind ${c.config.kind} cannot convert a stored ${letter.source} payload again`);
     return c.kind.replay(c.config, letter.source, letter.payload);
   }
@@ -500,6 +532,39 @@ export class ConnectorService {
       }
     });
   }
+}
+
+/** A delivery as the inbox keeps it. */
+interface KeptDelivery {
+  delivery_id: string;
+  event: string;
+  raw_body: Buffer | null;
+  headers: Record<string, string> | null;
+  /** Only rows stored before the raw layer: their converted records. */
+  records: Partial<DomainRecords> | null;
+}
+
+/**
+ * A kept delivery's records, converted now by the connector's converter; null when the converter
+ * records nothing for it. Throws when the converter cannot read it. A row from before the raw layer
+ * gives the records converted when it arrived.
+ */
+function convertDelivery(c: ConfiguredConnector, delivery: KeptDelivery): DomainRecords | null {
+  if (!delivery.raw_body) {
+    if (!delivery.records) throw new Error('the delivery has neither a body nor records');
+    return reviveRecords(delivery.records);
+  }
+  if (!c.kind.webhook) throw new Error(`connector kind ${c.config.kind} takes no webhooks`);
+  const converted = c.kind.webhook.convert(c.config, { headers: delivery.headers ?? {}, rawBody: delivery.raw_body });
+  if (converted.kind === 'malformed') throw new Error(`cannot convert: ${converted.reason}`);
+  return converted.kind === 'ignored' ? null : converted.records;
+}
+
+/** The inbox delivery a dead letter came from, when it came from one. */
+function webhookDeliveryOf(letter: DeadLetter): string | null {
+  if (!letter.source.startsWith('webhook:') || !letter.payload || typeof letter.payload !== 'object') return null;
+  const deliveryId = (letter.payload as { deliveryId?: unknown }).deliveryId;
+  return typeof deliveryId === 'string' ? deliveryId : null;
 }
 
 /** The records of a page one at a time, each with a payload to dead-letter should it fail. */
