@@ -117,7 +117,6 @@ export function createDomain(
   const deployments = new DeploymentManager(db, writes, releases);
   const pipelines = new PipelineLedger(db);
   const incidents = new IncidentLedger(db);
-  const kpis = new KpiSamples();
   const slos = new SloService(db, writes, log.child({ module: 'slo' }), burnAlerts ?? DEFAULT_BURN_RULES);
   // Hourly rollups cover the longest SLO window there may be (not only the SLOs of today: a new
   // 90-day SLO reads 90 days at once); KPI samples the longest window that reads them now.
@@ -130,7 +129,8 @@ export function createDomain(
       }
     : DEFAULT_RETENTION;
   const kpiReadWindowMs = async () => Math.max(MAX_CRITERION_WINDOW_SECONDS * 1000, await slos.longestWindowMs(SliKind.KPI));
-  const telemetryStore = new TelemetryStore(db, writes, log.child({ module: 'telemetry' }), retention, rollups, kpiReadWindowMs);
+  const kpis = new KpiSamples(db, retention.kpiRetentionMs, kpiReadWindowMs);
+  const telemetryStore = new TelemetryStore(db, writes, log.child({ module: 'telemetry' }), retention, rollups, kpis);
   const records = new RecordWriter({ services, environments, releases, changes, commits, pipelines, deployments, incidents, kpis, telemetry: telemetryStore });
   return {
     writes,

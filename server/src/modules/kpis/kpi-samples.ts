@@ -1,8 +1,24 @@
 import type { KpiSampleRecord } from '@releasegraph/connectors';
+import type { DataSource } from 'typeorm';
 import type { WriteTx } from '../../write/write-path.js';
 
 /** KPI points read by monitoring connectors (Prometheus): the `kpi_sample` table's one writer. */
 export class KpiSamples {
+  constructor(
+    private readonly db: DataSource,
+    /** How long samples are kept. */
+    private readonly retentionMs: number,
+    /** How far back readers of samples look (SLO windows, criteria windows): samples are kept at least this long. */
+    private readonly readWindowMs: () => Promise<number> = () => Promise.resolve(0),
+  ) {}
+
+  /** Deletes samples past the retention, never inside the window a reader looks at; returns how many. */
+  async sweep(now: Date): Promise<number> {
+    const keptMs = Math.max(this.retentionMs, await this.readWindowMs());
+    const [, count] = (await this.db.query('DELETE FROM kpi_sample WHERE at < $1', [new Date(now.getTime() - keptMs)])) as [unknown, number];
+    return count;
+  }
+
   /** Writes a page of points in one statement; a re-read range overwrites its points. */
   async ingest(tx: WriteTx, all: readonly KpiSampleRecord[], connectorId: string): Promise<void> {
     if (!all.length) return;

@@ -222,8 +222,8 @@ export class TelemetryStore {
     readonly retention: TelemetryRetention = DEFAULT_RETENTION,
     /** Tells live KPI charts which rollups a commit changed. */
     private readonly rollups?: RollupSignal,
-    /** How far back readers of KPI samples look (SLO windows, criteria windows): samples are kept at least this long. */
-    private readonly kpiReadWindowMs: () => Promise<number> = () => Promise.resolve(0),
+    /** KPI samples are telemetry too, swept in the same round by their owner. */
+    private readonly kpis?: { sweep(now: Date): Promise<number> },
   ) {}
 
   /**
@@ -491,8 +491,7 @@ export class TelemetryStore {
     const [fold] = (await this.db.query(FOLD_ROLLUPS_SQL, [expired])) as Array<{ folded: number }>;
     removed += fold?.folded ?? 0;
     await run(`DELETE FROM span_rollup_hour WHERE hour < date_trunc('hour', $1::timestamptz, 'UTC')`, [ago(this.retention.rollupRetentionMs)]);
-    const kpiKeptMs = Math.max(this.retention.kpiRetentionMs, await this.kpiReadWindowMs());
-    await run('DELETE FROM kpi_sample WHERE at < $1', [ago(kpiKeptMs)]);
+    removed += (await this.kpis?.sweep(now)) ?? 0;
     if (removed) this.log.info({ removed }, 'telemetry past retention removed');
     return removed;
   }
