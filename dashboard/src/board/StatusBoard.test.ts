@@ -136,7 +136,7 @@ describe('StatusBoard', () => {
     );
     const board = mount(StatusBoard, { props: { source }, global: { plugins: [testRouter()] } });
     await flushPromises();
-    expect(board.text()).toContain('Stabilization · Rolled back');
+    expect(board.text()).toContain('Stabilization · Closed · rolled back');
     expect(board.text()).toContain('Window closed.');
     expect(board.find('.countdown').exists()).toBe(false);
   });
