@@ -11,7 +11,7 @@ function fakeSource(firstAnswer: () => Promise<BoardRelease[]>) {
   let answer = firstAnswer;
   const listeners = new Set<() => void>();
   const source: BoardSource = {
-    loadReleases: vi.fn(() => answer()),
+    load: vi.fn(() => answer()),
     watchChanges(onChange) {
       listeners.add(onChange);
       return () => listeners.delete(onChange);
@@ -136,7 +136,7 @@ describe('StatusBoard', () => {
     );
     const board = mount(StatusBoard, { props: { source }, global: { plugins: [testRouter()] } });
     await flushPromises();
-    expect(board.text()).toContain('Stabilization · Rolled back');
+    expect(board.text()).toContain('Stabilization · Closed · rolled back');
     expect(board.text()).toContain('Window closed.');
     expect(board.find('.countdown').exists()).toBe(false);
   });
@@ -159,12 +159,12 @@ describe('StatusBoard', () => {
     fake.emitChange();
     await vi.advanceTimersByTimeAsync(299);
     // Still debouncing: the old state, one load so far.
-    expect(fake.source.loadReleases).toHaveBeenCalledTimes(1);
+    expect(fake.source.load).toHaveBeenCalledTimes(1);
     expect(board.get('.phase').text()).toBe('Deploying');
 
     await vi.advanceTimersByTimeAsync(1);
     await flushPromises();
-    expect(fake.source.loadReleases).toHaveBeenCalledTimes(2);
+    expect(fake.source.load).toHaveBeenCalledTimes(2);
     expect(board.get('.phase').text()).toBe('Stabilizing');
     expect(board.get('.deployment').text()).toBe('payments 1.8.0: Succeeded');
     expect(shown(board.get('.verdicts'))).toBe('PASS 1 · FAIL 0 · INCONCLUSIVE 0');

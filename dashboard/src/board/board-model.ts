@@ -1,45 +1,4 @@
-import type {
-  BoardDeployment,
-  BoardRelease,
-  DeploymentStatus,
-  EnvironmentTier,
-  ReleaseStatus,
-  RollbackDecisionStatus,
-  StabilizationStatus,
-  VerdictOutcome,
-} from '../hub/documents';
-
-export const RELEASE_STATUS_LABEL: Record<ReleaseStatus, string> = {
-  PLANNED: 'Planned',
-  SCHEDULED: 'Scheduled',
-  DEPLOYING: 'Deploying',
-  STABILIZING: 'Stabilizing',
-  DONE: 'Done',
-  ROLLED_BACK: 'Rolled back',
-  CANCELLED: 'Cancelled',
-};
-
-export const DEPLOYMENT_STATUS_LABEL: Record<DeploymentStatus, string> = {
-  PENDING: 'Pending',
-  IN_PROGRESS: 'In progress',
-  SUCCEEDED: 'Succeeded',
-  FAILED: 'Failed',
-  ROLLED_BACK: 'Rolled back',
-  CANCELLED: 'Cancelled',
-};
-
-export const STABILIZATION_STATUS_LABEL: Record<StabilizationStatus, string> = {
-  OPEN: 'Open',
-  EXTENDED: 'Extended',
-  STABLE: 'Stable',
-  ROLLED_BACK: 'Rolled back',
-};
-
-export const ROLLBACK_STATUS_LABEL: Record<RollbackDecisionStatus, string> = {
-  RECOMMENDED: 'Rollback recommended',
-  ROLLED_BACK: 'Rolled back',
-  DISMISSED: 'Rollback dismissed',
-};
+import type { BoardDeployment, BoardRelease, EnvironmentTier, RollbackDecisionStatus, VerdictOutcome } from '../hub/documents';
 
 const TIER_ORDER: Record<EnvironmentTier, number> = { DEV: 0, TEST: 1, STAGING: 2, PROD: 3 };
 
@@ -106,39 +65,6 @@ export function healthOf(counts: VerdictCounts): Health {
   return 'unknown';
 }
 
-export const HEALTH_LABEL: Record<Health, string> = {
-  failing: 'Failing',
-  inconclusive: 'Inconclusive',
-  healthy: 'Healthy',
-  unknown: 'No verdicts yet',
-};
-
-/** "39h 12m" from an hour on, "4m 05s" below (a length of time, sign ignored). */
-export function formatSpan(ms: number): string {
-  const seconds = Math.floor(Math.abs(ms) / 1000);
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(s).padStart(2, '0')}s`;
-}
-
-/** "71h 59m left", "12m 05s left", "ended 3h ago". */
-export function formatCountdown(endsAt: string, now: number): string {
-  const ms = Date.parse(endsAt) - now;
-  return ms >= 0 ? `${formatSpan(ms)} left` : `ended ${formatSpan(ms)} ago`;
-}
-
-/** "in 10m 00s" until `at`; "due now" once it has passed (the hub acts on its next round). */
-export function formatUntil(at: string, now: number): string {
-  const ms = Date.parse(at) - now;
-  return ms > 0 ? `in ${formatSpan(ms)}` : 'due now';
-}
-
-/** A local date and time, short enough for a card ("Thu 26 Nov, 14:05"). */
-export function formatDateTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-}
-
 export type ApprovalState = 'approved' | 'rejected' | 'awaiting' | 'none';
 
 export interface ApprovalSummary {
@@ -157,13 +83,6 @@ export function approvalSummary(release: BoardRelease): ApprovalSummary {
   const state: ApprovalState = rejected > 0 ? 'rejected' : awaiting > 0 ? 'awaiting' : approved > 0 ? 'approved' : 'none';
   return { state, approved, rejected, awaiting };
 }
-
-export const APPROVAL_LABEL: Record<ApprovalState, string> = {
-  approved: 'Approved',
-  rejected: 'Rejected',
-  awaiting: 'Awaiting approval',
-  none: 'No approvals',
-};
 
 export type GateState = 'passed' | 'failed' | 'pending' | 'none';
 
@@ -185,13 +104,6 @@ export function gateSummary(release: BoardRelease): GateSummary {
   const state: GateState = failed.length > 0 ? 'failed' : pending > 0 ? 'pending' : passed > 0 ? 'passed' : 'none';
   return { state, passed, failed: failed.length, pending, failedNames: [...new Set(failed.map((g) => g.name))] };
 }
-
-export const GATE_LABEL: Record<GateState, string> = {
-  passed: 'Gates passed',
-  failed: 'Gate failed',
-  pending: 'Gates pending',
-  none: 'No gates',
-};
 
 export type BoardEscalation = NonNullable<BoardRelease['stabilization']>['escalations'][number];
 

@@ -1,6 +1,6 @@
 import { print } from 'graphql';
 import { graphql } from '../gql';
-import type { ConnectorsQuery, ReleaseEventsSubscription, StatusBoardQuery, ViewerQuery } from '../gql/graphql';
+import type { ReleaseEventsSubscription, StatusBoardQuery, ViewerQuery } from '../gql/graphql';
 
 /*
  * The operations the shared parts of the dashboard send. Their result types are generated from
@@ -113,23 +113,6 @@ export type StatusBoardQueryResult = StatusBoardQuery;
 export type BoardRelease = StatusBoardQuery['releases']['edges'][number]['node'];
 export type BoardDeployment = BoardRelease['deployments'][number];
 export type BoardStabilization = NonNullable<BoardRelease['stabilization']>;
-
-export const CONNECTORS_QUERY = graphql(`
-  query Connectors {
-    connectors {
-      id
-      kind
-      status
-      lastSuccessAt
-      lag
-      lastError
-      deadLetters
-    }
-  }
-`);
-
-export type ConnectorsQueryResult = ConnectorsQuery;
-export type ConnectorHealth = ConnectorsQuery['connectors'][number];
 
 /** Who the signed-in token belongs to (sign-in sends it over plain HTTP, before any client exists). */
 export const VIEWER_QUERY = print(

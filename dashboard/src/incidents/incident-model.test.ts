@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   attributeEntries,
   axisTicks,
-  formatDuration,
   groupIncidents,
   incidentDuration,
   layoutWaterfall,
@@ -11,7 +10,6 @@ import {
   pickTraceId,
   rankSuspects,
   severityLabel,
-  shortSha,
   sortLogs,
 } from './incident-model';
 import { checkoutSuspect, failingCheckoutTrace, paymentsOutage, paymentsSuspect, resolvedLogin, slowSearch } from './incident-fixtures';
@@ -118,10 +116,6 @@ describe('rankSuspects', () => {
     expect(rankSuspects([{ ...a, confidence: 1.7 }])[0]?.percentLabel).toBe('100 %');
     expect(rankSuspects([{ ...a, confidence: Number.NaN }])[0]?.percent).toBe(0);
   });
-
-  it('shortens commit shas as git does', () => {
-    expect(shortSha('0123456789abcdef')).toBe('01234567');
-  });
 });
 
 describe('incidents', () => {
@@ -154,11 +148,8 @@ describe('incidents', () => {
 });
 
 describe('formatting', () => {
-  it('formats durations and axis ticks at round numbers', () => {
-    expect(formatDuration(0)).toBe('0 ms');
-    expect(formatDuration(0.4)).toBe('0.40 ms');
-    expect(formatDuration(850)).toBe('850 ms');
-    expect(formatDuration(1250)).toBe('1.25 s');
+  // The durations themselves: src/shared/format.test.ts.
+  it('puts axis ticks at round numbers', () => {
     expect(axisTicks(400).map((t) => t.label)).toEqual(['0 ms', '100 ms', '200 ms', '300 ms', '400 ms']);
     expect(axisTicks(150).map((t) => [t.label, Math.round(t.pct)])).toEqual([
       ['0 ms', 0],

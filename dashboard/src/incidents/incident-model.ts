@@ -1,21 +1,9 @@
 import type { IncidentSeverity } from '../gql/graphql';
+import { formatElapsed, formatTraceDuration } from '../shared/format';
 import type { IncidentStatus } from '../hub/documents';
 import type { Incident, IncidentLists, Suspect, TraceLog, TraceSpan } from './incident-source';
 
 /* Pure functions behind the incidents view: ordering, suspect ranking, and the trace waterfall's layout. */
-
-export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {
-  TRIGGERED: 'Triggered',
-  ACKNOWLEDGED: 'Acknowledged',
-  RESOLVED: 'Resolved',
-};
-
-export const SEVERITY_LABEL: Record<IncidentSeverity, string> = {
-  SEV1: 'SEV1 · critical',
-  SEV2: 'SEV2 · major',
-  SEV3: 'SEV3 · minor',
-  SEV4: 'SEV4 · low',
-};
 
 const SEVERITY_RANK: Record<IncidentSeverity, number> = { SEV1: 1, SEV2: 2, SEV3: 3, SEV4: 4 };
 const STATUS_RANK: Record<IncidentStatus, number> = { TRIGGERED: 0, ACKNOWLEDGED: 1, RESOLVED: 2 };
@@ -50,18 +38,6 @@ export function orderIncidents(lists: IncidentLists): Incident[] {
   return [...open, ...resolved];
 }
 
-/** "2h 05m", "12m", "45s": how long something has lasted. */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  const d = Math.floor(seconds / 86_400);
-  const h = Math.floor((seconds % 86_400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m`;
-  return `${seconds}s`;
-}
-
 /** "open for 2h 05m" or "lasted 40m". */
 export function incidentDuration(incident: Pick<Incident, 'openedAt' | 'resolvedAt'>, now: number): string {
   const opened = time(incident.openedAt);
@@ -94,12 +70,7 @@ export function rankSuspects(suspects: readonly Suspect[]): RankedSuspect[] {
     });
 }
 
-/** The first 8 characters of a commit sha, as git shows it. */
-export const shortSha = (sha: string): string => sha.slice(0, 8);
-
 /* ---------- Trace waterfall ---------- */
-
-export const SPAN_KIND_LABEL: Record<number, string> = { 1: 'internal', 2: 'server', 3: 'client', 4: 'producer', 5: 'consumer' };
 
 export interface WaterfallRow {
   span: TraceSpan;
@@ -184,15 +155,6 @@ export function layoutWaterfall(spans: readonly TraceSpan[]): WaterfallLayout {
   };
 }
 
-/** "850 ms", "1.25 s", "0.40 ms", "2m 05s". */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0 ms';
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  return formatElapsed(ms);
-}
-
 export interface AxisTick {
   ms: number;
   pct: number;
@@ -208,7 +170,7 @@ export function axisTicks(totalMs: number, maxTicks = 5): AxisTick[] {
   const ticks: AxisTick[] = [];
   for (let i = 0; i * step <= totalMs * (1 + 1e-9); i += 1) {
     const ms = i * step;
-    ticks.push({ ms, pct: Math.min(100, (ms / totalMs) * 100), label: ms === 0 ? '0 ms' : formatDuration(ms) });
+    ticks.push({ ms, pct: Math.min(100, (ms / totalMs) * 100), label: ms === 0 ? '0 ms' : formatTraceDuration(ms) });
   }
   return ticks;
 }
@@ -254,7 +216,7 @@ export function sortLogs(logs: readonly TraceLog[]): TraceLog[] {
 
 /** "+125 ms" from the trace's start. */
 export function formatOffset(ms: number): string {
-  return `${ms < 0 ? '−' : '+'}${formatDuration(Math.abs(ms))}`;
+  return `${ms < 0 ? '−' : '+'}${formatTraceDuration(Math.abs(ms))}`;
 }
 
 /** The trace to show: the one asked for when it belongs to the incident, else its first. */

@@ -113,7 +113,7 @@ export interface IncidentLists {
 
 /** Where the incidents view gets its data and hears that it changed (the hub, or a fake in tests). */
 export interface IncidentSource {
-  loadIncidents(): Promise<IncidentLists>;
+  load(): Promise<IncidentLists>;
   /** The trace's spans and logs, or null when the hub keeps none of it. */
   loadTrace(traceId: string): Promise<Trace | null>;
   /** Calls `onChange` whenever the incidents may have changed. Returns the unsubscribe function. */
@@ -128,7 +128,7 @@ export function affectsIncidents(event: Pick<ReleaseEventSummary, 'type'>): bool
 /** The incidents over the hub: queries over HTTP (never from cache), changes from the release event feed. */
 export function createHubIncidentSource(hub: Pick<HubConnection, 'apollo' | 'events'>): IncidentSource {
   return {
-    async loadIncidents() {
+    async load() {
       const { data } = await hub.apollo.query({ query: INCIDENTS_QUERY, fetchPolicy: 'network-only' });
       return { open: data.open.edges.map((e) => e.node), resolved: data.resolved.edges.map((e) => e.node) };
     },

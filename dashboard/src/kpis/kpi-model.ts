@@ -4,6 +4,8 @@
  * (success-criteria thresholds, verdicts, deployments) and error-budget rows.
  */
 
+import { COMPARATOR_SYMBOL } from '../shared/labels';
+
 /** Seconds per step of every series the view reads (the hub's rollups are per minute). */
 export const KPI_STEP_SECONDS = 60;
 /** The built-in KPIs (OTLP rollups); configured Prometheus KPIs show up through the criteria that name them. */
@@ -380,8 +382,6 @@ export interface VerdictLike {
   criterion: CriterionLike;
 }
 
-export const COMPARATOR_SIGNS: Record<Comparator, string> = { GT: '>', GTE: '≥', LT: '<', LTE: '≤' };
-
 export interface ThresholdLine {
   criterionId: string;
   value: number;
@@ -422,7 +422,7 @@ export function thresholdLines(
     const criterion = verdict.criterion;
     if (criterion.metric !== metric || seen.has(criterion.id)) continue;
     seen.add(criterion.id);
-    const sign = COMPARATOR_SIGNS[criterion.comparator];
+    const sign = COMPARATOR_SYMBOL[criterion.comparator];
     if (!criterion.relativeToPrevious) {
       lines.push({
         criterionId: criterion.id,
@@ -495,7 +495,7 @@ export function describeVerdict(verdict: VerdictLike): string {
   const c = verdict.criterion;
   const limit = c.relativeToPrevious ? `${c.threshold}× the previous version` : formatKpi(c.metric, c.threshold);
   const observed = verdict.observed === null ? 'no samples' : formatKpi(c.metric, verdict.observed);
-  return `${verdict.outcome}: ${c.metric} ${observed}, must be ${COMPARATOR_SIGNS[c.comparator]} ${limit}`;
+  return `${verdict.outcome}: ${c.metric} ${observed}, must be ${COMPARATOR_SYMBOL[c.comparator]} ${limit}`;
 }
 
 export interface DeployMarker {

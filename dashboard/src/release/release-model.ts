@@ -1,5 +1,16 @@
-import type { ApprovalDecision, ChangeRisk, ChangeState, Comparator, GateStatus, IncidentStatus, PipelineStatus, RollbackMode } from '../gql/graphql';
-import type { DeploymentStatus, EnvironmentTier, RollbackDecisionStatus, VerdictOutcome } from '../hub/documents';
+import type { ApprovalDecision } from '../gql/graphql';
+import type { EnvironmentTier, RollbackDecisionStatus, VerdictOutcome } from '../hub/documents';
+import { formatSeconds, shortSha } from '../shared/format';
+import {
+  APPROVAL_DECISION_LABEL,
+  CHANGE_STATE_LABEL,
+  COMPARATOR_SYMBOL,
+  DEPLOYMENT_STATUS_LABEL,
+  INCIDENT_STATUS_LABEL,
+  PIPELINE_STATUS_LABEL,
+  RISK_LABEL,
+  ROLLBACK_STATUS_LABEL,
+} from '../shared/labels';
 import type {
   AuditEntryRow,
   ReleaseArtifact,
@@ -15,58 +26,13 @@ import type {
 } from './release-source';
 
 /*
- * Pure functions of the release view: labels, the graph (nodes, links, layout), the timeline, the
- * rollback decisions and the formatting of criteria and times. The components only render them.
+ * Pure functions of the release view: the graph (nodes, links, layout), the timeline, the rollback
+ * decisions and the wording of criteria. The components only render them; labels and times come from
+ * src/shared/.
  */
 
 /** How a status reads at a glance; the word always comes with it (never colour alone). */
 export type Tone = 'good' | 'bad' | 'warn' | 'info' | 'neutral';
-
-export const CHANGE_STATE_LABEL: Record<ChangeState, string> = {
-  NEW: 'New',
-  ASSESS: 'Assess',
-  AUTHORIZE: 'Authorize',
-  SCHEDULED: 'Scheduled',
-  IMPLEMENT: 'Implement',
-  REVIEW: 'Review',
-  CLOSED: 'Closed',
-  CANCELLED: 'Cancelled',
-};
-
-export const RISK_LABEL: Record<ChangeRisk, string> = { LOW: 'Low risk', MODERATE: 'Moderate risk', HIGH: 'High risk', VERY_HIGH: 'Very high risk' };
-
-export const APPROVAL_DECISION_LABEL: Record<ApprovalDecision, string> = { APPROVED: 'Approved', REJECTED: 'Rejected', REQUESTED: 'Requested' };
-
-export const PIPELINE_STATUS_LABEL: Record<PipelineStatus, string> = {
-  QUEUED: 'Queued',
-  RUNNING: 'Running',
-  SUCCEEDED: 'Succeeded',
-  FAILED: 'Failed',
-  CANCELLED: 'Cancelled',
-};
-
-export const GATE_STATUS_LABEL: Record<GateStatus, string> = { PASSED: 'Passed', FAILED: 'Failed', PENDING: 'Pending', SKIPPED: 'Skipped' };
-
-export const DEPLOYMENT_STATUS_LABEL: Record<DeploymentStatus, string> = {
-  PENDING: 'Pending',
-  IN_PROGRESS: 'In progress',
-  SUCCEEDED: 'Succeeded',
-  FAILED: 'Failed',
-  ROLLED_BACK: 'Rolled back',
-  CANCELLED: 'Cancelled',
-};
-
-export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = { TRIGGERED: 'Triggered', ACKNOWLEDGED: 'Acknowledged', RESOLVED: 'Resolved' };
-
-export const ROLLBACK_STATUS_LABEL: Record<RollbackDecisionStatus, string> = {
-  RECOMMENDED: 'Recommended',
-  ROLLED_BACK: 'Rolled back',
-  DISMISSED: 'Dismissed',
-};
-
-export const ROLLBACK_MODE_LABEL: Record<RollbackMode, string> = { AUTOMATIC: 'Automatic', RECOMMENDED: 'Recommended' };
-
-export const COMPARATOR_SYMBOL: Record<Comparator, string> = { LT: '<', LTE: '≤', GT: '>', GTE: '≥' };
 
 const TONE: Record<string, Tone> = {
   APPROVED: 'good',
@@ -99,24 +65,12 @@ export function toneOf(status: string): Tone {
 
 // ---------------------------------------------------------------- formatting
 
-export const shortSha = (sha: string): string => sha.slice(0, 7);
-
 export const firstLine = (message: string): string => message.split(/\r?\n/, 1)[0]!.trim();
 
 /** "sha256:3f9a1c2b7d4e" — the algorithm and the first 12 hex digits. */
 export function shortDigest(digest: string): string {
   const colon = digest.indexOf(':');
   return colon >= 0 ? `${digest.slice(0, colon + 1)}${digest.slice(colon + 1, colon + 13)}` : digest.slice(0, 12);
-}
-
-/** "45 s", "10 min", "2 h", "1 h 30 min", "3 d". */
-export function formatDuration(seconds: number): string {
-  if (seconds < 120) return `${Math.round(seconds)} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 120)
-    return minutes % 60 === 0 && minutes >= 60 ? `${minutes / 60} h` : minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-  const hours = Math.round(minutes / 60);
-  return hours % 24 === 0 ? `${hours / 24} d` : `${hours} h`;
 }
 
 /** A measured value with at most four significant digits ("0.041", "1234", "12.35"). */
@@ -128,7 +82,7 @@ export function formatNumber(value: number): string {
 /** "error_rate ≤ 0.01 over 10 min", "latency_p95 ≤ 1.2 × previous version over 5 min". */
 export function criterionText(criterion: Pick<ReleaseCriterion, 'metric' | 'comparator' | 'threshold' | 'windowSeconds' | 'relativeToPrevious'>): string {
   const threshold = criterion.relativeToPrevious ? `${formatNumber(criterion.threshold)} × previous version` : formatNumber(criterion.threshold);
-  return `${criterion.metric} ${COMPARATOR_SYMBOL[criterion.comparator]} ${threshold} over ${formatDuration(criterion.windowSeconds)}`;
+  return `${criterion.metric} ${COMPARATOR_SYMBOL[criterion.comparator]} ${threshold} over ${formatSeconds(criterion.windowSeconds)}`;
 }
 
 /** "observed 0.041 (120 samples)", or "no samples" when nothing was measured. */
@@ -136,29 +90,6 @@ export function observedText(verdict: Pick<ReleaseVerdict, 'observed' | 'baselin
   if (verdict.observed === null) return `no samples (${verdict.samples})`;
   const baseline = verdict.baseline === null ? '' : `, previous version ${formatNumber(verdict.baseline)}`;
   return `observed ${formatNumber(verdict.observed)}${baseline} (${verdict.samples} samples)`;
-}
-
-/** A point in time for the view, in the reader's zone ("26 Nov 2026, 09:05:12"). */
-export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
-
-/** A point in time in the release's own IANA zone, with the zone named ("Thu 26 Nov 2026, 08:00 CET"); UTC if the zone is unknown. */
-export function formatInZone(iso: string, timeZone: string): string {
-  const options: Intl.DateTimeFormatOptions = {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  };
-  try {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(new Date(iso));
-  } catch {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone: 'UTC' }).format(new Date(iso));
-  }
 }
 
 /** Decimal sequence numbers compared as integers (they outgrow Number). */
@@ -485,20 +416,6 @@ export type TimelineKind =
   | 'rollback'
   | 'incident-open'
   | 'incident-resolve';
-
-export const TIMELINE_KIND_LABEL: Record<TimelineKind, string> = {
-  change: 'Change created',
-  approval: 'Approval',
-  commit: 'Commit',
-  'pipeline-start': 'Pipeline started',
-  'pipeline-finish': 'Pipeline finished',
-  'deployment-start': 'Deployment started',
-  'deployment-finish': 'Deployment finished',
-  verdict: 'Verdict',
-  rollback: 'Rollback decision',
-  'incident-open': 'Incident opened',
-  'incident-resolve': 'Incident resolved',
-};
 
 export interface TimelineEvent {
   id: string;

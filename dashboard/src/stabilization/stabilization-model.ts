@@ -1,25 +1,11 @@
 import type { EscalationStatus, StabilizationStatus } from '../gql/graphql';
-import { formatSpan, formatUntil } from '../board/board-model';
+import { formatSpan, formatUntil } from '../shared/format';
 import type { StabilizationEscalation, StabilizationRelease } from './stabilization-source';
 
 export type StabilizationWindowData = NonNullable<StabilizationRelease['stabilization']>;
 
 /** A closed window stays on the page this long after it closed. */
 export const RECENTLY_CLOSED_MS = 7 * 24 * 3_600_000;
-
-export const WINDOW_STATUS_LABEL: Record<StabilizationStatus, string> = {
-  OPEN: 'Open',
-  EXTENDED: 'Extended',
-  STABLE: 'Closed · stable',
-  ROLLED_BACK: 'Closed · rolled back',
-};
-
-/** Words first: the colour of a row only underlines them. */
-export const ESCALATION_STATUS_LABEL: Record<EscalationStatus, string> = {
-  OPEN: 'Paging now — not acknowledged',
-  ACKNOWLEDGED: 'Acknowledged',
-  RESOLVED: 'Resolved',
-};
 
 /** A service of the release and who owns it during the window (null: nobody yet). */
 export interface ServiceOwnership {
@@ -101,12 +87,6 @@ export function buildWindows(
     if (a.active) return Number(b.paging > 0) - Number(a.paging > 0) || Date.parse(a.window.endsAt) - Date.parse(b.window.endsAt);
     return Date.parse(b.window.updatedAt) - Date.parse(a.window.updatedAt);
   });
-}
-
-/** "12m 05s ago"; "just now" within a second (and for a clock a little behind the hub's). */
-export function formatAgo(iso: string, now: number): string {
-  const ms = now - Date.parse(iso);
-  return ms < 1000 ? 'just now' : `${formatSpan(ms)} ago`;
 }
 
 export interface WindowProgress {

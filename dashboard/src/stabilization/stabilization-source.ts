@@ -1,9 +1,8 @@
-import type { ApolloClient } from '@apollo/client/core';
 import { graphql } from '../gql';
 import type { StabilizationWindowsQuery } from '../gql/graphql';
 import type { ReleaseEventSummary } from '../hub/documents';
 import { watchReleaseEvents, type LiveSource } from '../hub/live-data';
-import type { ReleaseEventFeed } from '../hub/release-event-feed';
+import type { HubConnection } from '../hub/hub-connection';
 
 /*
  * The stabilization view's operations. Operation names carry a `Stabilization` prefix: the client
@@ -138,10 +137,8 @@ export function isStabilizationEvent(event: Pick<ReleaseEventSummary, 'type'>): 
 }
 
 /** The view over the hub: the query over HTTP (never from cache), changes from the release event feed. */
-export function createHubStabilizationSource(
-  apollo: Pick<ApolloClient<unknown>, 'query' | 'mutate'>,
-  events: Pick<ReleaseEventFeed, 'onEvent' | 'onResync'>,
-): StabilizationSource {
+export function createHubStabilizationSource(hub: Pick<HubConnection, 'apollo' | 'events'>): StabilizationSource {
+  const { apollo, events } = hub;
   return {
     async load() {
       const result = await apollo.query({ query: STABILIZATION_WINDOWS_QUERY, fetchPolicy: 'network-only' });

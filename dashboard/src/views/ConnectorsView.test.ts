@@ -1,30 +1,11 @@
 import { ApolloClient, InMemoryCache } from '@apollo/client/core';
 import { MockLink, type MockedResponse } from '@apollo/client/testing/core';
-import { DefaultApolloClient } from '@vue/apollo-composable';
 import { mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
-import { CONNECTORS_QUERY, type ConnectorHealth } from '../hub/documents';
+import { github, servicenow } from '../connectors/connector-fixtures';
+import { CONNECTORS_QUERY, type ConnectorHealth } from '../connectors/connector-source';
 import { hubConnectionKey, type HubConnection } from '../hub/hub-connection';
 import ConnectorsView from './ConnectorsView.vue';
-
-const github: ConnectorHealth = {
-  id: 'github',
-  kind: 'github',
-  status: 'OK',
-  lastSuccessAt: '2026-11-26T08:59:00Z',
-  lag: null,
-  lastError: null,
-  deadLetters: 0,
-};
-const servicenow: ConnectorHealth = {
-  id: 'servicenow',
-  kind: 'servicenow',
-  status: 'FAILING',
-  lastSuccessAt: null,
-  lag: 930,
-  lastError: '401 Unauthorized from https://example.service-now.com',
-  deadLetters: 3,
-};
 
 const answer = (connectors: ConnectorHealth[]): MockedResponse => ({ request: { query: CONNECTORS_QUERY }, result: { data: { connectors } } });
 
@@ -37,7 +18,7 @@ function mountView(responses: MockedResponse[]) {
   };
   const apollo = new ApolloClient({ link: new MockLink(responses, true, { showWarnings: false }), cache: new InMemoryCache() });
   const view = mount(ConnectorsView, {
-    global: { provide: { [DefaultApolloClient]: apollo, [hubConnectionKey as symbol]: { events } as unknown as HubConnection } },
+    global: { provide: { [hubConnectionKey as symbol]: { apollo, events } as unknown as HubConnection } },
   });
   return { view, emitEvent: () => listeners.forEach((l) => l()) };
 }

@@ -190,7 +190,7 @@ describe('ReleaseView', () => {
     const times = view.findAll('[data-testid=timeline-event] time').map((t) => Date.parse(t.attributes('datetime')!));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(shown(view.findAll('[data-testid=timeline-event] .what')[13]!)).toBe(
-      'Rollback decision: Recommended checkout 2.4.0 in prod-eu (for a person to decide): error_rate 4.1% exceeds 1% over 10 minutes',
+      'Rollback decision: Rollback recommended checkout 2.4.0 in prod-eu (for a person to decide): error_rate 4.1% exceeds 1% over 10 minutes',
     );
   });
 
@@ -253,7 +253,7 @@ describe('ReleaseView', () => {
       await loaded(view);
 
       const decision = view.get('[data-testid=rollback-decision]');
-      expect(shown(decision)).toContain('checkout 2.4.0 in prod-eu Recommended');
+      expect(shown(decision)).toContain('checkout 2.4.0 in prod-eu Rollback recommended');
       expect(shown(decision)).toContain('error_rate 4.1% exceeds 1% over 10 minutes');
       const facts = decision.findAll('dl > div').map((pair) => `${pair.get('dt').text()}: ${shown(pair.get('dd'))}`);
       expect(facts).toEqual(['Mode: Recommended', expect.stringMatching(/^Decided: /), 'Changes: CHG0031']);
@@ -292,7 +292,7 @@ describe('ReleaseView', () => {
       await view.get('[data-testid=dismiss-rollback]').trigger('click');
       expect(view.get('[data-testid=confirm-rollback-answer]').text()).toBe('Yes, dismiss');
       await view.get('[data-testid=confirm-rollback-answer]').trigger('click');
-      await vi.waitFor(() => expect(view.get('[data-testid=rollback-decision]').text()).toContain('Dismissed'));
+      await vi.waitFor(() => expect(view.get('[data-testid=rollback-decision]').text()).toContain('Rollback dismissed'));
       expect(operations).toEqual(['ReleaseView', 'DismissRollbackDecision', 'ReleaseView']);
     });
 

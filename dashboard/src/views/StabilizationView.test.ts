@@ -1,6 +1,5 @@
 import { ApolloClient, InMemoryCache } from '@apollo/client/core';
 import { MockLink, type MockedResponse } from '@apollo/client/testing/core';
-import { DefaultApolloClient } from '@vue/apollo-composable';
 import { mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReleaseEventSummary } from '../hub/documents';
@@ -51,7 +50,7 @@ function mountView(responses: MockedResponse[]) {
   const view = mount(StabilizationView, {
     global: {
       plugins: [testRouter()],
-      provide: { [DefaultApolloClient]: apollo, [hubConnectionKey as symbol]: { events } as unknown as HubConnection },
+      provide: { [hubConnectionKey as symbol]: { apollo, events } as unknown as HubConnection },
     },
   });
   const emitEvent = (type: string): void =>
