@@ -14,7 +14,7 @@ import { ConnectorCursor, ConnectorState, DeadLetter } from '../modules/connecto
 import { Slo } from '../modules/slo/slo.entity.js';
 import { SyntheticResult } from '../modules/synthetics/synthetic.entity.js';
 import { Escalation, StabilizationOwner, StabilizationWindow } from '../modules/stabilization/stabilization.entity.js';
-import { NotificationDelivery, NotifierCursor } from '../modules/notifications/notification.entity.js';
+import { NotificationDelivery, EventConsumerCursor } from '../modules/notifications/notification.entity.js';
 import { RollbackDecision, SuccessCriterion, Verdict } from '../modules/verification/verification.entity.js';
 import { ErrorTrace, KpiSample, LogRecordRow, SpanRollup, SpanRollupHour, SpanRow, TelemetryVersion } from '../modules/telemetry/telemetry.entity.js';
 
@@ -53,7 +53,7 @@ export const ENTITIES = [
   Verdict,
   RollbackDecision,
   NotificationDelivery,
-  NotifierCursor,
+  EventConsumerCursor,
   Slo,
   StabilizationWindow,
   StabilizationOwner,

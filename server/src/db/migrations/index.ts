@@ -10,6 +10,7 @@ import { Synthetics20261126082345 } from './20261126082345-synthetics.js';
 import { SloKpi20261126083950 } from './20261126083950-slo-kpi.js';
 import { RollupHours20261206050527 } from './20261206050527-rollup-hours.js';
 import { WebhookRawLayer20261206050724 } from './20261206050724-webhook-raw-layer.js';
+import { EventConsumerCursor20261206053822 } from './20261206053822-event-consumer-cursor.js';
 import { AuditByRelease20261206060000 } from './20261206060000-audit-by-release.js';
 
 /** Every migration, in order. New ones come from `pnpm --filter @releasegraph/server migration:generate <Name>`. */
@@ -26,5 +27,6 @@ export const MIGRATIONS: Function[] = [
   SloKpi20261126083950,
   RollupHours20261206050527,
   WebhookRawLayer20261206050724,
+  EventConsumerCursor20261206053822,
   AuditByRelease20261206060000,
 ];

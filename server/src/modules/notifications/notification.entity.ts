@@ -28,11 +28,11 @@ export class NotificationDelivery {
   sentAt!: Date | null;
 }
 
-/** How far the notifier has read the event log. */
-@Entity({ name: 'notifier_cursor' })
-export class NotifierCursor {
+/** How far each consumer of the event log (the notifier, the stabilization round) has read it. */
+@Entity({ name: 'event_consumer_cursor' })
+export class EventConsumerCursor {
   @PrimaryColumn({ type: 'text' })
-  id!: string;
+  consumer!: string;
 
   @Column({ type: 'bigint' })
   lastEventId!: string;

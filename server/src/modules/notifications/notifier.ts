@@ -1,5 +1,6 @@
 import { backoffDelay, isRetryableStatus, requestedWait, type RetryPolicy } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
+import { EventConsumer } from '../../events/event-consumer.js';
 import type { Logger } from '../../logger.js';
 import { signWebhook, slackMessage, teamsMessage, webhookBody, type NotifiedEvent } from './message-formats.js';
 
@@ -18,7 +19,6 @@ export interface NotificationChannel {
 /** What goes out when a channel names no events: decisions people must act on, and connector health. */
 export const DEFAULT_NOTIFIED_EVENTS = ['rollback.*', 'escalation.*', 'connector.status_changed'];
 
-const CURSOR_ID = 'notifier';
 const BATCH = 200;
 /** A claimed delivery is someone's for this long (a stopped instance's claim lapses). */
 const LEASE_MS = 60_000;
@@ -36,13 +36,16 @@ export class Notifier {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private readonly consumer: EventConsumer;
 
   constructor(
     private readonly db: DataSource,
     private readonly channels: NotificationChannel[],
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.consumer = new EventConsumer(db, 'notifier', { batch: BATCH });
+  }
 
   start(): void {
     if (!this.channels.length) return;
@@ -81,19 +84,9 @@ export class Notifier {
     await this.sendDue();
   }
 
-  private async enqueue(): Promise<number> {
-    return this.db.transaction(async (m) => {
-      // The first time, start at the end of the log: a newly configured channel is not sent the past.
-      await m.query(`INSERT INTO notifier_cursor (id, last_event_id) SELECT $1, coalesce(max(id), 0) FROM release_event ON CONFLICT DO NOTHING`, [CURSOR_ID]);
-      const [cursor] = (await m.query('SELECT last_event_id FROM notifier_cursor WHERE id = $1 FOR UPDATE', [CURSOR_ID])) as Array<{ last_event_id: string }>;
-      const events = (await m.query('SELECT id::text AS id, type FROM release_event WHERE id > $1 ORDER BY id LIMIT $2', [
-        cursor!.last_event_id,
-        BATCH,
-      ])) as Array<{
-        id: string;
-        type: string;
-      }>;
-      if (!events.length) return 0;
+  private enqueue(): Promise<number> {
+    // The first time, the consumer starts at the end of the log: a newly configured channel is not sent the past.
+    return this.consumer.next(async (m, events) => {
       const eventIds: string[] = [];
       const channelIds: string[] = [];
       for (const e of events) {
@@ -109,8 +102,6 @@ export class Notifier {
           channelIds,
         ]);
       }
-      await m.query('UPDATE notifier_cursor SET last_event_id = $2 WHERE id = $1', [CURSOR_ID, events[events.length - 1]!.id]);
-      return events.length;
     });
   }
 

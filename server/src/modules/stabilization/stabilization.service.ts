@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
+import { EventConsumer, type ConsumedEvent } from '../../events/event-consumer.js';
 import { decide } from '../../write/state-machine.js';
 import { IncidentCorrelator } from '../incidents/incident-correlation.js';
 import type { IncidentLedger } from '../incidents/incident.service.js';
@@ -41,7 +42,6 @@ export const DEFAULT_STABILIZATION: StabilizationPolicy = {
 };
 
 const STEWARD: Actor = { id: 'stabilization', name: 'stabilization', role: Role.INTEGRATION };
-const CURSOR_ID = 'stabilization';
 const OPEN_WINDOW_LOCK = 0x5247_5731; // "RGW1"
 /** Release events that are anomalies for an open window, and the service they concern. */
 const ANOMALIES = ['rollback.decided', 'slo.burn_alert', 'verdict.changed', 'incident.created'] as const;
@@ -65,7 +65,12 @@ export class StabilizationService {
     private readonly releases: ReleaseManager,
     private readonly incidents: IncidentLedger,
     private readonly policy: StabilizationPolicy = DEFAULT_STABILIZATION,
-  ) {}
+  ) {
+    this.anomalies = new EventConsumer(db, 'stabilization', { batch: 500, types: ANOMALIES });
+  }
+
+  /** Reads the anomalies of stabilizing releases from the event log. */
+  private readonly anomalies: EventConsumer;
 
   async tick(now: Date = new Date()): Promise<void> {
     await this.openWindows(now);
@@ -116,27 +121,17 @@ export class StabilizationService {
 
   /** Each anomaly of a release with an open window pages the owner of the service it concerns (once per open problem). */
   private async routeAnomalies(now: Date): Promise<void> {
-    await this.db.transaction(async (m) => {
-      await m.query(`INSERT INTO notifier_cursor (id, last_event_id) SELECT $1, coalesce(max(id), 0) FROM release_event ON CONFLICT DO NOTHING`, [CURSOR_ID]);
-      const [cursor] = (await m.query('SELECT last_event_id FROM notifier_cursor WHERE id = $1 FOR UPDATE', [CURSOR_ID])) as Array<{ last_event_id: string }>;
-      // The end first, then what lies before it: an event committed in between is read next round, not skipped.
-      const [{ max }] = (await m.query('SELECT coalesce(max(id), 0)::text AS max FROM release_event')) as [{ max: string }];
-      const events = (await m.query(
-        `SELECT id::text AS id, type, release_id, subject_type, subject_id, payload FROM release_event
-          WHERE id > $1 AND id <= $3 AND type = ANY($2) AND (release_id IS NOT NULL OR type = 'incident.created') ORDER BY id LIMIT 500`,
-        [cursor!.last_event_id, ANOMALIES, max],
-      )) as Array<{ id: string; type: string; release_id: string | null; subject_type: string; subject_id: string; payload: Record<string, unknown> }>;
-      await m.query('UPDATE notifier_cursor SET last_event_id = $2 WHERE id = $1', [CURSOR_ID, events.length === 500 ? events[499]!.id : max]);
+    await this.anomalies.next(async (m, events) => {
       for (const e of events) {
         if (e.type === 'verdict.changed' && e.payload.outcome !== 'FAIL') continue;
         if (e.type === 'incident.created') {
-          await this.pageSuspects(m, e.subject_id, now);
+          await this.pageSuspects(m, e.subjectId, now);
           continue;
         }
-        if (!e.release_id) continue;
+        if (!e.releaseId) continue;
         const reason = describe(e);
         const serviceId = await serviceOf(m, e);
-        await this.raise(e.release_id, serviceId, reason, now);
+        await this.raise(e.releaseId, serviceId, reason, now);
       }
     });
   }
@@ -363,15 +358,15 @@ async function rotationOwner(m: EntityManager, rotation: string[] | undefined, s
 }
 
 /** The service an anomaly concerns: its deployment's, or the SLO's. */
-async function serviceOf(m: EntityManager, e: { subject_type: string; subject_id: string }): Promise<string | null> {
+async function serviceOf(m: EntityManager, e: ConsumedEvent): Promise<string | null> {
   const sql =
-    e.subject_type === 'Deployment'
+    e.subjectType === 'Deployment'
       ? 'SELECT service_id FROM deployment WHERE id = $1'
-      : e.subject_type === 'Slo'
+      : e.subjectType === 'Slo'
         ? 'SELECT service_id FROM slo WHERE id = $1'
         : null;
   if (!sql) return null;
-  const [row] = (await m.query(sql, [e.subject_id])) as Array<{ service_id: string }>;
+  const [row] = (await m.query(sql, [e.subjectId])) as Array<{ service_id: string }>;
   return row?.service_id ?? null;
 }
 
