@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { LogInput, SpanInput } from '../../modules/telemetry/telemetry-input.js';
 
 /*
  * OTLP export requests → rows. The same code reads both encodings: OTLP/JSON (hex ids, int64 as
@@ -13,40 +14,7 @@ export class MalformedOtlpError extends Error {}
 /** One span or log record that cannot be stored (a bad id, missing times): refused, the rest of the request is accepted. */
 export class RefusedItemError extends Error {}
 
-/** A span ready to store. */
-export interface SpanInput {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | null;
-  service: string;
-  version: string;
-  environment: string;
-  name: string;
-  kind: number;
-  statusCode: number;
-  statusMessage: string | null;
-  /** Milliseconds since the epoch (fractional). */
-  startMs: number;
-  durationMs: number;
-  isError: boolean;
-  /** The span's attributes as a JSON object text. */
-  attributesJson: string;
-}
-
-/** A log record ready to store (only those with a trace id are kept). */
-export interface LogInput {
-  id: string;
-  traceId: string;
-  spanId: string | null;
-  service: string;
-  version: string;
-  environment: string;
-  time: Date;
-  severityNumber: number;
-  severityText: string | null;
-  body: string | null;
-  attributes: Record<string, unknown>;
-}
+export type { LogInput, SpanInput };
 
 export interface Decoded<T> {
   rows: T[];

@@ -3,7 +3,7 @@ import { keptHeaders, noRecords, type DomainRecords, type RetryPolicy, type Sour
 import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { whileHolding } from '../../db/session-lock.js';
-import { createSourceIO } from '../../ingest/source-io.js';
+import { createSourceIO } from './source-io.js';
 import type { RecordSink } from '../common/ingest-refs.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
