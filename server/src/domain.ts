@@ -2,6 +2,7 @@ import type { DomainRecords } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
 import { RecordWriter } from './ingest/record-writer.js';
 import { KpiSamples } from './modules/kpis/kpi-samples.js';
+import { KpiReader } from './modules/kpis/kpi-reader.js';
 import { ChangeKeyRules } from './modules/changes/change-key-rules.js';
 import type { TierOverride } from './modules/environments/tier-rules.js';
 import type { Actor } from './write/actor.js';
@@ -19,7 +20,7 @@ import { ReleaseManager } from './modules/releases/release.service.js';
 import { ServiceCatalog } from './modules/services/service.service.js';
 import { WritePath } from './write/write-path.js';
 import { ConnectorService } from './modules/connectors/connector.service.js';
-import { RollupSignal } from './modules/telemetry/rollup-signal.js';
+import { RollupSignal } from './modules/kpis/rollup-signal.js';
 import { DEFAULT_RETENTION, TelemetryStore } from './modules/telemetry/telemetry.service.js';
 import { DEFAULT_POLICY, MAX_CRITERION_WINDOW_SECONDS, Verifier, type VerificationPolicy } from './modules/verification/verifier.js';
 import { Notifier, type NotificationChannel } from './modules/notifications/notifier.js';
@@ -44,6 +45,8 @@ export interface Domain {
   pipelines: PipelineLedger;
   incidents: IncidentLedger;
   kpis: KpiSamples;
+  /** KPI series (Prometheus samples, else OTLP rollups) for charts and live updates. */
+  kpiReader: KpiReader;
   /** Connector records → the modules that own their tables (the path every connector, and the tests' seeds, take). */
   records: RecordWriter;
   /** Writes a batch of connector records in one transaction, as a connector would. */
@@ -143,6 +146,7 @@ export function createDomain(
     pipelines,
     incidents,
     kpis,
+    kpiReader: new KpiReader(db),
     records,
     ingest: (actor, connectorId, batch) => writes.run(actor, (tx) => records.write(tx, connectorId, batch)),
     auth: new AuthService(db, writes),

@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { ReleaseEventResolver } from '../events/release-event.resolver.js';
+import { KpiResolver } from '../modules/kpis/kpi.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { AuthResolver } from '../modules/auth/auth.resolver.js';
 import { ApprovalResolver, ChangeResolver } from '../modules/changes/change.resolver.js';
@@ -44,6 +45,7 @@ export const RESOLVERS = [
   ConnectorResolver,
   TelemetryResolver,
   VerificationResolver,
+  KpiResolver,
   DeploymentVerificationResolver,
   ReleaseVerificationResolver,
   VerdictResolver,

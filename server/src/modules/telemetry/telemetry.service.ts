@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { BinaryCopyWriter } from '../../db/pg-copy-binary.js';
 import type { LogInput, SpanInput } from './telemetry-input.js';
-import type { RollupSignal } from './rollup-signal.js';
+import type { RollupSignal } from '../kpis/rollup-signal.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';

@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { EnvironmentTier } from '../environments/environment.entity.js';
 import { Comparator } from './verification.entity.js';
 
@@ -30,16 +30,4 @@ export class CreateSuccessCriterionInput {
 
   @Field(() => EnvironmentTier, { nullable: true })
   environmentTier?: EnvironmentTier | null;
-}
-
-@ObjectType({ description: 'One step of a KPI series.' })
-export class KpiPoint {
-  @Field(() => Date, { description: 'The start of the step.' })
-  at!: Date;
-
-  @Field(() => Float, { nullable: true })
-  value!: number | null;
-
-  @Field(() => Int)
-  samples!: number;
 }

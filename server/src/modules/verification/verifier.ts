@@ -15,7 +15,7 @@ import type { ReleaseManager } from '../releases/release.service.js';
 import { ROLLBACK_DECISION_LIFECYCLE } from './rollback-decision.lifecycle.js';
 import { fields, parseInput } from '../common/input.js';
 import { EnvironmentTier } from '../environments/environment.entity.js';
-import { KpiReader, KpiSnapshot, type KpiScope, type Observation } from './kpi-reader.js';
+import { KpiSnapshot, type KpiScope, type Observation } from '../kpis/kpi-reader.js';
 import { Comparator, RollbackDecision, RollbackDecisionStatus, RollbackMode, SuccessCriterion, VerdictOutcome } from './verification.entity.js';
 import type { CreateSuccessCriterionInput } from './verification.types.js';
 
@@ -88,8 +88,6 @@ const passes = (observed: number, comparator: Comparator, limit: number) =>
  * person accepts or dismisses it), per environment tier. Everything goes through the write path.
  */
 export class Verifier {
-  readonly kpis: KpiReader;
-
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,
@@ -98,7 +96,6 @@ export class Verifier {
     private readonly releases: ReleaseManager,
     private readonly policy: VerificationPolicy = DEFAULT_POLICY,
   ) {
-    this.kpis = new KpiReader(db);
     writes.describeConstraints({
       success_criterion_release_fk: { message: 'release does not exist', field: 'input.releaseId' },
       success_criterion_service_fk: { message: 'service does not exist', field: 'input.serviceId' },
