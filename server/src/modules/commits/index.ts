@@ -1,0 +1,6 @@
+import { Commit, GitTag } from './commit.entity.js';
+import { CommitResolver, GitTagResolver } from './commit.resolver.js';
+
+/** Commits and tags from git. */
+export const entities = [Commit, GitTag];
+export const resolvers = [CommitResolver, GitTagResolver] as const;

@@ -1,0 +1,6 @@
+import { Environment } from './environment.entity.js';
+import { EnvironmentResolver } from './environment.resolver.js';
+
+/** Environments and their tiers. */
+export const entities = [Environment];
+export const resolvers = [EnvironmentResolver] as const;

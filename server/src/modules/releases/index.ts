@@ -1,0 +1,6 @@
+import { Release, ReleaseServiceLink } from './release.entity.js';
+import { ReleaseResolver } from './release.resolver.js';
+
+/** Releases and their life (release.lifecycle.ts). */
+export const entities = [Release, ReleaseServiceLink];
+export const resolvers = [ReleaseResolver] as const;
