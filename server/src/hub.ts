@@ -7,7 +7,7 @@ import { SqlStatementCounter, createDataSource, migrate } from './db/data-source
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { createDomain, type Domain } from './domain.js';
 import { domainSettings } from './domain-options.js';
-import { startJobs } from './jobs/schedule.js';
+import { startRounds } from './rounds/schedule.js';
 import { DemoEstate, demoPace, prepareDemo } from './demo/demo-estate.js';
 import { MemoryPubSub, NamespacedPubSub, type PubSub } from './events/pubsub.js';
 import { RedisPubSub } from './events/redis-pubsub.js';
@@ -101,7 +101,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url }, 'Releasegraph hub listening');
-  const stopJobs = startJobs(domain, config, log);
+  const stopRounds = startRounds(domain, config, log);
   const estate = demo
     ? new DemoEstate(domain, log.child({ module: 'demo' }), { url, setup: demo, stepMs: config.demoStepMs, otlpToken: config.file.telemetry.token })
     : null;
@@ -118,7 +118,7 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     stop: () =>
       (stopping ??= (async () => {
         await estate?.stop();
-        await stopJobs();
+        await stopRounds();
         await domain.connectors.stop();
         // After the connectors: the demo's Jira and Prometheus are their sources.
         await demo?.close();

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
  * A round starts `ms` after the previous one ended (a slow round never overlaps itself). Returns a
  * function that stops them and waits for the rounds still running, so none uses the database after.
  */
-export function startJobs(domain: Domain, config: HubConfig, log: Logger): () => Promise<void> {
+export function startRounds(domain: Domain, config: HubConfig, log: Logger): () => Promise<void> {
   let stopped = false;
   const running = new Set<Promise<unknown>>();
   const timers = new Set<NodeJS.Timeout>();
