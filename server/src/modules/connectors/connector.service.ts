@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../../graphql/errors.js';
 import { whileHolding } from '../../db/session-lock.js';
 import { createSourceIO } from './source-io.js';
 import type { RecordSink } from '../common/ingest-refs.js';
+import { afterFailure, afterSuccess } from './circuit.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';
@@ -479,17 +480,7 @@ export class ConnectorService {
     if (!fromPoll && now.getTime() - c.lastSuccessWrite < SUCCESS_WRITE_INTERVAL_MS) return;
     c.lastSuccessWrite = now.getTime();
     c.lastFailure = undefined;
-    await this.transition(c, (prev) => {
-      const circuitOpen = !fromPoll && prev?.status === ConnectorStatus.CIRCUIT_OPEN && prev.circuitOpenUntil !== null && prev.circuitOpenUntil > now;
-      return {
-        status: circuitOpen ? ConnectorStatus.CIRCUIT_OPEN : ConnectorStatus.OK,
-        lastSuccessAt: now,
-        lastError: prev?.lastError ?? null,
-        lastErrorAt: prev?.lastErrorAt ?? null,
-        consecutiveFailures: fromPoll ? 0 : (prev?.consecutiveFailures ?? 0),
-        circuitOpenUntil: circuitOpen ? prev!.circuitOpenUntil : null,
-      };
-    });
+    await this.transition(c, (prev) => afterSuccess(prev, now, fromPoll));
   }
 
   /** Records a failure; polls that keep failing open the circuit for the policy's time. */
@@ -499,20 +490,7 @@ export class ConnectorService {
     if (!countsTowardCircuit && c.lastFailure?.reason === reason && now.getTime() - c.lastFailure.at < SUCCESS_WRITE_INTERVAL_MS) return;
     c.lastFailure = { reason, at: now.getTime() };
     c.lastSuccessWrite = 0;
-    await this.transition(c, (prev) => {
-      const failures = (prev?.consecutiveFailures ?? 0) + (countsTowardCircuit ? 1 : 0);
-      const opens = countsTowardCircuit && failures >= c.retry.circuitAfter;
-      // A refused webhook says nothing about the polled source: an open circuit stays open.
-      const stillOpen = !countsTowardCircuit && prev?.status === ConnectorStatus.CIRCUIT_OPEN && prev.circuitOpenUntil !== null && prev.circuitOpenUntil > now;
-      return {
-        status: opens || stillOpen ? ConnectorStatus.CIRCUIT_OPEN : ConnectorStatus.FAILING,
-        lastSuccessAt: prev?.lastSuccessAt ?? null,
-        lastError: reason,
-        lastErrorAt: now,
-        consecutiveFailures: failures,
-        circuitOpenUntil: opens ? new Date(now.getTime() + c.retry.circuitOpenMs) : stillOpen ? prev!.circuitOpenUntil : null,
-      };
-    });
+    await this.transition(c, (prev) => afterFailure(prev, now, reason, countsTowardCircuit, c.retry));
   }
 
   /** Updates the shared state row under a row lock; a status change is a release event in the same transaction. */
