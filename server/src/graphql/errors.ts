@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from '../logger.js';
 
 /** The error codes a client can rely on (`extensions.code`). */
 export enum ErrorCode {
@@ -56,4 +57,25 @@ export class UnauthenticatedError extends DomainError {
 
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
+}
+
+/** Expected errors pass as they are; anything else is logged with a reference and masked. */
+export function formatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (isDomainError(original)) {
+      const { http: _http, ...extensions } = original.extensions;
+      return { ...formatted, message: original.message, extensions };
+    }
+    const code = formatted.extensions?.code;
+    if (code && code !== ErrorCode.Internal) return formatted; // GraphQL validation, parse and variable errors
+    const ref = crypto.randomUUID();
+    log.error({ err: original, ref, path: formatted.path }, 'unexpected error');
+    return {
+      message: `Internal server error (ref ${ref})`,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.Internal, ref },
+    };
+  };
 }
