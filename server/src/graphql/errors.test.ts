@@ -1,8 +1,9 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { buildSchema, graphql } from 'graphql';
+import { type GraphQLError as GraphQLErrorClass, buildSchema, graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../domain-errors.js';
 import type { Logger } from '../logger.js';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, formatError } from './errors.js';
+import { domainErrorOf, domainErrorStatus, formatError, formatSubscriptionResult, toGraphQLError } from './errors.js';
 
 const sdl = 'type Query { badInput: Int, missing: Int, conflict: Int, forbidden: Int, unauthenticated: Int, broken: Int, fine: Int }';
 const resolvers = {
@@ -27,6 +28,17 @@ const resolvers = {
   fine: () => 1,
 };
 
+describe('domainErrorOf', () => {
+  it('finds the domain error a GraphQL error wraps, whichever build of graphql (ESM or CommonJS) made it', async () => {
+    const cause = new ConflictError('taken');
+    for (const build of ['graphql/index.mjs', 'graphql/index.js']) {
+      const { GraphQLError } = (await import(build)) as { GraphQLError: typeof GraphQLErrorClass };
+      expect(domainErrorOf(new GraphQLError('taken', { originalError: cause }))).toBe(cause);
+      expect(domainErrorOf(new GraphQLError('boom', { originalError: new Error('boom') }))).toBeUndefined();
+    }
+  });
+});
+
 /** What a client reads over HTTP: Apollo's own pipeline, with the hub's error formatting. */
 describe('errors over HTTP', () => {
   const log = { error: vi.fn() };
@@ -35,6 +47,7 @@ describe('errors over HTTP', () => {
     resolvers: { Query: resolvers },
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log as unknown as Logger),
+    plugins: [domainErrorStatus],
   });
   beforeAll(() => apollo.start());
   afterAll(() => apollo.stop());
@@ -87,7 +100,7 @@ describe('errors over HTTP', () => {
       },
     ]);
     const context = await post('{ fine }', async () => {
-      throw new UnauthenticatedError('the API token is not valid (unknown or revoked)');
+      throw toGraphQLError(new UnauthenticatedError('the API token is not valid (unknown or revoked)'));
     });
     expect(context.status).toBe(401);
     expect(context.body).toEqual({ errors: [{ message: 'the API token is not valid (unknown or revoked)', extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -118,11 +131,11 @@ describe('errors over HTTP', () => {
   });
 });
 
-/** What a client reads over WebSocket: graphql-ws sends the execution result as JSON. */
+/** What a client reads over WebSocket: graphql-ws sends the execution result, as `onNext` formats it, as JSON. */
 describe('errors over WebSocket', () => {
   async function overWebSocket(query: string) {
     const result = await graphql({ schema: buildSchema(sdl), source: query, rootValue: resolvers });
-    return JSON.parse(JSON.stringify(result)) as { data?: unknown; errors?: unknown[] };
+    return JSON.parse(JSON.stringify(formatSubscriptionResult(result) ?? result)) as { data?: unknown; errors?: unknown[] };
   }
 
   it('gives expected failures their code and details', async () => {

@@ -13,7 +13,8 @@ import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
 import type { Domain } from '../domain.js';
 import { GraphContext } from '../graphql/context.js';
-import { UnauthenticatedError, formatError } from '../graphql/errors.js';
+import { UnauthenticatedError } from '../domain-errors.js';
+import { domainErrorStatus, formatError, formatSubscriptionResult, toGraphQLError } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../write/actor.js';
 import type { Metrics } from './metrics.js';
@@ -90,6 +91,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
       onComplete: () => {
         metrics.subscriptions.dec();
       },
+      onNext: (_ctx, _id, _payload, _args, result) => formatSubscriptionResult(result),
     },
     wsServer,
   );
@@ -118,6 +120,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       closeWebSockets,
+      domainErrorStatus,
       // A live graph is not HTTP-cached, and the cache-control plugin's per-field hints cost on every list.
       ApolloServerPluginCacheControlDisabled(),
       ...(deps.production ? [ApolloServerPluginLandingPageDisabled()] : []),
@@ -130,7 +133,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const actor = await actorOf(domain, req.headers.authorization);
-        if (!actor) throw new UnauthenticatedError(req.headers.authorization ? 'the API token is not valid (unknown or revoked)' : undefined);
+        // Apollo reads the HTTP status (401) of a context error from the GraphQL error itself.
+        if (!actor) throw toGraphQLError(new UnauthenticatedError(req.headers.authorization ? 'the API token is not valid (unknown or revoked)' : undefined));
         return new GraphContext(actor, domain, db, log);
       },
     }),

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { BadUserInputError, ConflictError, DomainError, NotFoundError } from '../graphql/errors.js';
+import { BadUserInputError, ConflictError, DomainError, NotFoundError } from '../domain-errors.js';
 import { EVENT_CATALOGUE, checkPayload, type EventPayload, type EventType } from '../events/catalogue.js';
 import { SUBJECTS, type SubjectType } from '../events/subjects.js';
 import type { Actor } from './actor.js';

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { RequirePermission } from '../../graphql/authorization.js';
 import type { GraphContext } from '../../graphql/context.js';
-import { BadUserInputError } from '../../graphql/errors.js';
+import { BadUserInputError } from '../../domain-errors.js';
 import { Permission } from '../auth/roles.js';
 import { Deployment } from '../deployments/deployment.entity.js';
 import { Release } from '../releases/release.entity.js';
