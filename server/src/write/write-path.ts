@@ -91,8 +91,8 @@ export function auditHash(
 export type ConstraintMessages = Record<string, { message: string; field?: string }>;
 
 /**
- * The one write path (DESIGN.md): a domain service's rows, the `release_event` rows and the audit
- * entries commit in one transaction, or none of them does.
+ * The one write path (docs/architecture.md, "Data flow"): a domain service's rows, the
+ * `release_event` rows and the audit entries commit in one transaction, or none of them does.
  */
 export class WritePath {
   private readonly constraintMessages: ConstraintMessages = {};
