@@ -12,7 +12,7 @@ import { SqlStatementCounter, createDataSource, migrate } from './db/data-source
 import { embeddedUrl, runningEmbeddedPort } from './db/embedded.js';
 import { createDomain } from './domain.js';
 import { MemoryPubSub } from './events/pubsub.js';
-import { DomainError } from './graphql/errors.js';
+import { DomainError } from './domain-errors.js';
 import { openDatabase } from './hub.js';
 import { createLogger } from './logger.js';
 import { ROLES, parseRole } from './modules/auth/roles.js';

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { EVENT_CATALOGUE, EVENT_TYPES, enumNameOf, isEventType, type EventType } from './catalogue.js';
 import { GraphQLJSON } from 'graphql-scalars';
-import { BadUserInputError } from '../graphql/errors.js';
+import { BadUserInputError } from '../domain-errors.js';
 import type { ReleaseEventRow } from './release-event.entity.js';
 
 /** The catalogue as a GraphQL enum: `DEPLOYMENT_STATUS_CHANGED` is the wire type `deployment.status_changed`. */

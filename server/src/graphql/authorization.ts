@@ -1,7 +1,7 @@
 import { createMethodMiddlewareDecorator } from 'type-graphql';
 import { type Permission, roleGrants } from '../modules/auth/roles.js';
 import type { GraphContext } from './context.js';
-import { ForbiddenError, UnauthenticatedError } from './errors.js';
+import { ForbiddenError, UnauthenticatedError } from '../domain-errors.js';
 
 /** Refuses the field unless the caller's role grants `permission` (FORBIDDEN, or UNAUTHENTICATED). */
 export function RequirePermission(permission: Permission): MethodDecorator {

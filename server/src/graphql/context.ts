@@ -4,7 +4,7 @@ import type { Actor } from '../write/actor.js';
 import type { Logger } from '../logger.js';
 import type { Domain } from '../domain.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import { UnauthenticatedError } from './errors.js';
+import { UnauthenticatedError } from '../domain-errors.js';
 
 /** What every resolver gets: who asks, the domain services, and this request's DataLoaders. */
 export class GraphContext {

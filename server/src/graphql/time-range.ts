@@ -1,6 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { BadUserInputError } from './errors.js';
+import { BadUserInputError } from '../domain-errors.js';
 
 @InputType({ description: 'A half-open time range [from, to); either end may be left open.' })
 export class TimeRange {

@@ -7,13 +7,14 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
 import type { Domain } from '../domain.js';
 import { GraphContext } from '../graphql/context.js';
-import { ErrorCode, UnauthenticatedError, isDomainError } from '../graphql/errors.js';
+import { UnauthenticatedError } from '../domain-errors.js';
+import { domainErrorStatus, formatError, formatSubscriptionResult, toGraphQLError } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../write/actor.js';
 import type { Metrics } from './metrics.js';
@@ -42,27 +43,6 @@ async function actorOf(domain: Domain, authorization: unknown): Promise<Actor | 
   if (typeof authorization !== 'string') return null;
   const token = BEARER.exec(authorization.trim())?.[1];
   return token ? domain.auth.authenticate(token) : null;
-}
-
-/** Expected errors pass as they are; anything else is logged with a reference and masked. */
-function formatError(log: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (isDomainError(original)) {
-      const { http: _http, ...extensions } = original.extensions;
-      return { ...formatted, message: original.message, extensions };
-    }
-    const code = formatted.extensions?.code;
-    if (code && code !== ErrorCode.Internal) return formatted; // GraphQL validation, parse and variable errors
-    const ref = crypto.randomUUID();
-    log.error({ err: original, ref, path: formatted.path }, 'unexpected error');
-    return {
-      message: `Internal server error (ref ${ref})`,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: ErrorCode.Internal, ref },
-    };
-  };
 }
 
 /** HTTP and WebSocket on one port: /graphql (both), health, metrics and the dashboard. */
@@ -111,6 +91,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
       onComplete: () => {
         metrics.subscriptions.dec();
       },
+      onNext: (_ctx, _id, _payload, _args, result) => formatSubscriptionResult(result),
     },
     wsServer,
   );
@@ -139,6 +120,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       closeWebSockets,
+      domainErrorStatus,
       // A live graph is not HTTP-cached, and the cache-control plugin's per-field hints cost on every list.
       ApolloServerPluginCacheControlDisabled(),
       ...(deps.production ? [ApolloServerPluginLandingPageDisabled()] : []),
@@ -151,7 +133,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<{ server: http.S
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const actor = await actorOf(domain, req.headers.authorization);
-        if (!actor) throw new UnauthenticatedError(req.headers.authorization ? 'the API token is not valid (unknown or revoked)' : undefined);
+        // Apollo reads the HTTP status (401) of a context error from the GraphQL error itself.
+        if (!actor) throw toGraphQLError(new UnauthenticatedError(req.headers.authorization ? 'the API token is not valid (unknown or revoked)' : undefined));
         return new GraphContext(actor, domain, db, log);
       },
     }),

@@ -1,5 +1,5 @@
 import type { EntityTarget, ObjectLiteral } from 'typeorm';
-import { ConflictError, NotFoundError } from '../graphql/errors.js';
+import { ConflictError, NotFoundError } from '../domain-errors.js';
 import type { EventType } from '../events/catalogue.js';
 import { decide, type Cause, type StateMachine, type TransitionOutcome } from './state-machine.js';
 import type { WriteTx } from './write-path.js';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { BadUserInputError, ConflictError, DomainError, NotFoundError } from '../graphql/errors.js';
+import { BadUserInputError, ConflictError, DomainError, NotFoundError } from '../domain-errors.js';
 import { EVENT_CATALOGUE, checkPayload, type EventPayload, type EventType } from '../events/catalogue.js';
 import { SUBJECTS, type SubjectType } from '../events/subjects.js';
 import type { Actor } from './actor.js';
@@ -91,8 +91,8 @@ export function auditHash(
 export type ConstraintMessages = Record<string, { message: string; field?: string }>;
 
 /**
- * The one write path (DESIGN.md): a domain service's rows, the `release_event` rows and the audit
- * entries commit in one transaction, or none of them does.
+ * The one write path (docs/architecture.md, "Data flow"): a domain service's rows, the
+ * `release_event` rows and the audit entries commit in one transaction, or none of them does.
  */
 export class WritePath {
   private readonly constraintMessages: ConstraintMessages = {};

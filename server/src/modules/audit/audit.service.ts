@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { BadUserInputError } from '../../graphql/errors.js';
+import { BadUserInputError } from '../../domain-errors.js';
 import { checkPageSize, type Connection } from '../../graphql/connection.js';
 import { whereInRange } from '../../graphql/time-range.js';
 import { GENESIS_HASH, auditHash } from '../../write/write-path.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath } from '../../write/write-path.js';
 import { parseInput } from '../common/input.js';
-import { ConflictError } from '../../graphql/errors.js';
+import { ConflictError } from '../../domain-errors.js';
 import { ApiToken } from './api-token.entity.js';
 import { Role } from './roles.js';
 

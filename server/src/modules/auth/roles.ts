@@ -1,6 +1,9 @@
 import { registerEnumType } from 'type-graphql';
 
-/** Roles of API tokens (DESIGN.md). Stored lowercase; GraphQL shows them as enum values. */
+/**
+ * Roles of API tokens; `GRANTS` below says what each may write (reading needs only a valid token).
+ * Stored lowercase; GraphQL shows them as enum values.
+ */
 export enum Role {
   VIEWER = 'viewer',
   ANALYST = 'analyst',

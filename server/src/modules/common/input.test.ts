@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { BadUserInputError } from '../../graphql/errors.js';
+import { BadUserInputError } from '../../domain-errors.js';
 import { fields, parseInput } from './input.js';
 
 describe('parseInput', () => {
@@ -21,8 +21,8 @@ describe('parseInput', () => {
     };
     const empty = attempt({ name: '' }) as BadUserInputError;
     expect(empty).toBeInstanceOf(BadUserInputError);
-    expect(empty.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
-    expect((attempt({ name: 'a', tz: 'Nowhere/Land' }) as BadUserInputError).extensions.field).toBe('input.tz');
-    expect((attempt({ name: 'a', ids: ['ok', ''] }) as BadUserInputError).extensions.field).toBe('input.ids.1');
+    expect(empty).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'input.name' } });
+    expect((attempt({ name: 'a', tz: 'Nowhere/Land' }) as BadUserInputError).field).toBe('input.tz');
+    expect((attempt({ name: 'a', ids: ['ok', ''] }) as BadUserInputError).field).toBe('input.ids.1');
   });
 });

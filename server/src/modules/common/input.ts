@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadUserInputError } from '../../graphql/errors.js';
+import { BadUserInputError } from '../../domain-errors.js';
 
 /**
  * Parses input at the edge: the first problem becomes a BAD_USER_INPUT naming the field by its

@@ -1,6 +1,6 @@
 import type { EntityTarget } from 'typeorm';
 import type { Origin } from '@releasegraph/connectors';
-import { ConflictError } from '../../graphql/errors.js';
+import { ConflictError } from '../../domain-errors.js';
 import type { EventType } from '../../events/catalogue.js';
 import { canonicalJson } from '../../write/canonical-json.js';
 import type { WriteTx } from '../../write/write-path.js';

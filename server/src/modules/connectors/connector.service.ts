@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { keptHeaders, noRecords, type DomainRecords, type RetryPolicy, type SourceIO, type WebhookRequest } from '@releasegraph/connectors';
 import type { DataSource } from 'typeorm';
-import { ConflictError, NotFoundError } from '../../graphql/errors.js';
+import { ConflictError, NotFoundError } from '../../domain-errors.js';
 import { whileHolding } from '../../db/session-lock.js';
 import { createSourceIO } from './source-io.js';
 import type { RecordSink } from '../common/ingest-refs.js';

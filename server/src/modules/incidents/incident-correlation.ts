@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { NotFoundError } from '../../graphql/errors.js';
+import { NotFoundError } from '../../domain-errors.js';
 
 /** How far back from an incident's start deployments are suspects, and the error window around it. */
 const DEPLOYED_WITHIN_MS = 24 * 3_600_000;

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GraphContext } from '../../graphql/context.js';
-import { BadUserInputError } from '../../graphql/errors.js';
+import { BadUserInputError } from '../../domain-errors.js';
 import { kpiUpdates } from './kpi-updates.js';
 import { KpiPoint } from './kpi.types.js';
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../domain-errors.js';
 import { paginate, type Connection } from '../../graphql/connection.js';
 import { whereInRange } from '../../graphql/time-range.js';
 import type { Actor } from '../../write/actor.js';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../domain-errors.js';
 import { paginate, type Connection } from '../../graphql/connection.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';

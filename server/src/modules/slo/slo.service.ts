@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { whileHolding } from '../../db/session-lock.js';
 import { z } from 'zod';
-import { NotFoundError } from '../../graphql/errors.js';
+import { NotFoundError } from '../../domain-errors.js';
 import type { Logger } from '../../logger.js';
 import type { Actor } from '../../write/actor.js';
 import type { WritePath } from '../../write/write-path.js';

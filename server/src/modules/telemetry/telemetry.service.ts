@@ -13,7 +13,7 @@ import { telemetryVersionId } from '../../events/subjects.js';
 import { Role } from '../auth/roles.js';
 import { LATENCY_BUCKET_SQL, latencyBucket } from './rollup.js';
 import type { Trace } from './telemetry.types.js';
-import { BadUserInputError } from '../../graphql/errors.js';
+import { BadUserInputError } from '../../domain-errors.js';
 
 /** How long telemetry is kept (every table of it: see `sweep`). */
 export interface TelemetryRetention {
