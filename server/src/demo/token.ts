@@ -18,9 +18,10 @@ export async function demoToken(domain: Domain, dir: string, log: Logger): Promi
   const kept = (await fs.readFile(file, 'utf8').catch(() => '')).trim();
   if (kept && (await domain.auth.authenticate(kept))?.name === NAME) return kept;
 
-  const token = await domain.auth.reissueToken(DEMO_ACTOR, NAME, Role.RELEASE_MANAGER, 'the demo estate restarted: new secret');
+  const reissued = await domain.auth.reissueToken(DEMO_ACTOR, { name: NAME, role: Role.RELEASE_MANAGER }, 'the demo estate restarted: new secret');
   // An operator revoked it: that stands, and the story does not run.
-  if (token === null) throw new Error(`the "${NAME}" API token was revoked; the demo estate stays off`);
+  if (reissued === null) throw new Error(`the "${NAME}" API token was revoked; the demo estate stays off`);
+  const { token } = reissued;
   try {
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(file, `${token}\n`, { mode: 0o600 });
