@@ -9,7 +9,7 @@ const NO_FILE = { RELEASEGRAPH_CONFIG: '/dev/null' };
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({ ...NO_FILE });
-    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', databaseUrl: undefined, redisUrl: undefined, demo: false, production: false });
+    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', databaseUrl: undefined, redisUrl: undefined, production: false });
     expect(c.dataDir).toBe(path.resolve('.releasegraph'));
   });
 
@@ -25,6 +25,40 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/PORT/);
     expect(problems).toMatch(/DATABASE_URL/);
     expect(problems).toMatch(/RELEASEGRAPH_ADMIN_TOKEN: must be at least 16 characters/);
+  });
+
+  it('layers the config file over RELEASEGRAPH_CONFIG_DEFAULTS: its sections and connector ids win, the rest joins', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-config-'));
+    const file = path.join(dir, 'releasegraph.yaml');
+    const defaults = path.join(dir, 'defaults.yaml');
+    fs.writeFileSync(file, 'connectors:\n  - { id: github, kind: github, webhookSecret: mine }\nverification:\n  interval: 5m\n');
+    fs.writeFileSync(
+      defaults,
+      [
+        'connectors:',
+        '  - { id: github, kind: github, webhookSecret: ${THEIRS} }',
+        '  - { id: pagerduty, kind: pagerduty, webhookSecret: ${THEIRS} }',
+        'verification:',
+        '  interval: 2s',
+        'stabilization:',
+        '  duration: 1m',
+        '',
+      ].join('\n'),
+    );
+    const c = loadConfig({ RELEASEGRAPH_CONFIG: file, RELEASEGRAPH_CONFIG_DEFAULTS: defaults, THEIRS: 'theirs' });
+    expect(c.file.connectors).toEqual([
+      { id: 'github', kind: 'github', webhookSecret: 'mine' },
+      { id: 'pagerduty', kind: 'pagerduty', webhookSecret: 'theirs' },
+    ]);
+    expect(c.connectors.map((x) => x.config.id)).toEqual(['github', 'pagerduty']);
+    expect(c.file.verification.interval).toBe(300_000);
+    expect(c.file.stabilization.duration).toBe(60_000);
+    // Without the defaults file, the built-in defaults.
+    expect(loadConfig({ RELEASEGRAPH_CONFIG: file }).file.stabilization.duration).toBe(72 * 3_600_000);
+    expect(() => loadConfig({ RELEASEGRAPH_CONFIG: file, RELEASEGRAPH_CONFIG_DEFAULTS: path.join(dir, 'missing.yaml') })).toThrow(
+      /RELEASEGRAPH_CONFIG_DEFAULTS: cannot read/,
+    );
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('substitutes ${ENV} in the config file and refuses a missing variable', () => {

@@ -15,10 +15,9 @@ const envSchema = z.object({
   RELEASEGRAPH_DATA_DIR: z.string().min(1).default('./.releasegraph'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RELEASEGRAPH_CONFIG: z.string().min(1).optional(),
+  /** A config file layered under RELEASEGRAPH_CONFIG (see loadConfigFiles); the demo estate hands its connectors and pace to the hub this way. */
+  RELEASEGRAPH_CONFIG_DEFAULTS: z.string().min(1).optional(),
   RELEASEGRAPH_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  RELEASEGRAPH_DEMO: z.enum(['0', '1']).default('0'),
-  /** Milliseconds between two steps of the demo's story. */
-  RELEASEGRAPH_DEMO_STEP_MS: z.coerce.number().int().min(100).default(4000),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -195,13 +194,9 @@ export interface HubConfig {
   dataDir: string;
   redisUrl: string | undefined;
   adminToken: string | undefined;
-  demo: boolean;
-  demoStepMs: number;
   production: boolean;
   logLevel: string;
-  file: z.infer<typeof fileSchema>;
-  /** The top-level sections the config file gives (the demo paces only what was left to the defaults). */
-  fileSections: string[];
+  file: FileConfig;
   /** The connectors of the config file, each parsed against its kind's spec. */
   connectors: ParsedConnectors['configs'];
 }
@@ -226,30 +221,51 @@ export function substituteEnv(text: string, env: NodeJS.ProcessEnv, problems: st
   });
 }
 
-function loadConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, problems: string[], sections: string[]) {
-  const file = explicit ?? (fs.existsSync('releasegraph.yaml') ? 'releasegraph.yaml' : undefined);
-  if (!file) return fileSchema.parse({});
+type FileConfig = z.infer<typeof fileSchema>;
+
+/** One config file, parsed and checked; `sections` are the top-level sections it gives (none when it is missing or wrong). */
+function readConfigFile(variable: string, file: string, env: NodeJS.ProcessEnv, problems: string[]): { config: FileConfig; sections: string[] } {
+  const none = { config: fileSchema.parse({}), sections: [] };
   let raw: string;
   try {
     raw = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    problems.push(`RELEASEGRAPH_CONFIG: cannot read ${path.resolve(file)} (${(error as Error).message})`);
-    return fileSchema.parse({});
+    problems.push(`${variable}: cannot read ${path.resolve(file)} (${(error as Error).message})`);
+    return none;
   }
   let data: unknown;
   try {
     data = parseYaml(substituteEnv(raw, env, problems)) ?? {};
   } catch (error) {
     problems.push(`config file ${file}: ${(error as Error).message}`);
-    return fileSchema.parse({});
+    return none;
   }
   const parsed = fileSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`config file ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    return fileSchema.parse({});
+    return none;
   }
-  if (data && typeof data === 'object') sections.push(...Object.keys(data));
-  return parsed.data;
+  return { config: parsed.data, sections: data && typeof data === 'object' ? Object.keys(data) : [] };
+}
+
+/**
+ * The config file (`RELEASEGRAPH_CONFIG`, else `./releasegraph.yaml` if present) over an optional
+ * defaults file (`RELEASEGRAPH_CONFIG_DEFAULTS`): a section the config file gives is taken whole from
+ * it, any other from the defaults file; the defaults file's connectors join the config file's unless
+ * it declares one with the same id. What an operator configured always stands.
+ */
+function loadConfigFiles(env: NodeJS.ProcessEnv, problems: string[]): FileConfig {
+  const explicit = env.RELEASEGRAPH_CONFIG;
+  const file = explicit ?? (fs.existsSync('releasegraph.yaml') ? 'releasegraph.yaml' : undefined);
+  const main = file ? readConfigFile('RELEASEGRAPH_CONFIG', file, env, problems) : { config: fileSchema.parse({}), sections: [] };
+  const defaultsFile = env.RELEASEGRAPH_CONFIG_DEFAULTS;
+  if (!defaultsFile) return main.config;
+  const defaults = readConfigFile('RELEASEGRAPH_CONFIG_DEFAULTS', defaultsFile, env, problems);
+  const merged: Record<string, unknown> = { ...main.config };
+  for (const section of defaults.sections) if (!main.sections.includes(section)) merged[section] = defaults.config[section as keyof FileConfig];
+  const declared = new Set(main.config.connectors.map((c) => c.id));
+  merged.connectors = [...main.config.connectors, ...defaults.config.connectors.filter((c) => !declared.has(c.id))];
+  return merged as FileConfig;
 }
 
 /**
@@ -267,8 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extensions: Con
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
-  const fileSections: string[] = [];
-  const file = loadConfigFile(env.RELEASEGRAPH_CONFIG, env, problems, fileSections);
+  const file = loadConfigFiles(env, problems);
   const connectors = parseConnectorConfigs(file.connectors, { ...CONNECTOR_KINDS, ...extensions.connectorKinds });
   problems.push(...connectors.problems);
   if (problems.length || !parsed.success) throw new ConfigError(problems);
@@ -280,12 +295,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, extensions: Con
     dataDir: path.resolve(e.RELEASEGRAPH_DATA_DIR),
     redisUrl: e.REDIS_URL,
     adminToken: e.RELEASEGRAPH_ADMIN_TOKEN,
-    demo: e.RELEASEGRAPH_DEMO === '1',
-    demoStepMs: e.RELEASEGRAPH_DEMO_STEP_MS,
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     file,
-    fileSections,
     connectors: connectors.configs,
   };
 }

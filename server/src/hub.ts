@@ -8,7 +8,6 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { createDomain, type Domain } from './domain.js';
 import { domainSettings } from './domain-options.js';
 import { startRounds } from './rounds/schedule.js';
-import { DemoEstate, demoPace, prepareDemo } from './demo/demo-estate.js';
 import { MemoryPubSub, NamespacedPubSub, type PubSub } from './events/pubsub.js';
 import { RedisPubSub } from './events/redis-pubsub.js';
 import { EventRelay } from './events/relay.js';
@@ -47,8 +46,6 @@ export async function openDatabase(
 }
 
 export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
-  // The demo's story runs in steps of seconds: the after-the-deploy rounds and windows the config file leaves to defaults follow its pace.
-  if (config.demo) config = demoPace(config);
   const sql = new SqlStatementCounter();
   const { db, embedded } = await openDatabase(config, log, sql);
   let pubsub: PubSub;
@@ -65,11 +62,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     pubsub = new MemoryPubSub();
   }
   // The relay is woken after each local commit; it needs the domain's event store, hence the order.
-  // The demo estate brings its own connectors (with secrets made for this run).
-  const demo = config.demo ? await prepareDemo(config) : null;
   const domain: Domain = createDomain(db, pubsub, {
     ...domainSettings(config),
-    ...(demo ? { connectors: [...config.connectors, ...demo.configs] } : {}),
     afterCommit: () => {
       relay.wake();
       domain.notifier.wake();
@@ -102,11 +96,6 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url }, 'Releasegraph hub listening');
   const stopRounds = startRounds(domain, config, log);
-  const estate = demo
-    ? new DemoEstate(domain, log.child({ module: 'demo' }), { url, setup: demo, stepMs: config.demoStepMs, otlpToken: config.file.telemetry.token })
-    : null;
-  // The demo is a show, not a dependency: if it cannot start, the hub still serves.
-  await estate?.start().catch((err: unknown) => log.error({ err }, 'the demo estate could not start'));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -117,11 +106,8 @@ export async function startHub(config: HubConfig, log: Logger): Promise<Hub> {
     sql,
     stop: () =>
       (stopping ??= (async () => {
-        await estate?.stop();
         await stopRounds();
         await domain.connectors.stop();
-        // After the connectors: the demo's Jira and Prometheus are their sources.
-        await demo?.close();
         await domain.notifier.stop();
         await stopHttp();
         await relay.stop();

@@ -13,7 +13,11 @@ try {
 const log = createLogger(config.logLevel);
 try {
   const hub = await startHub(config, log);
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A second signal (a whole process group told to stop, a launcher passing it on) must not cut the stop short.
+    if (stopping) return;
+    stopping = true;
     log.info({ signal }, 'stopping');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     hub.stop().then(
@@ -27,8 +31,8 @@ try {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 } catch (err) {
   log.fatal({ err }, 'the hub could not start');
   process.exit(1);

@@ -116,16 +116,34 @@ describe('API tokens and roles', () => {
 
   it('reissues a named token without piling up rows, and leaves it revoked once revoked', async () => {
     const owner = { id: 'kiosk', name: 'kiosk', role: Role.ADMIN };
-    const first = await hub.domain.auth.reissueToken(owner, 'kiosk screen', Role.VIEWER, 'test');
-    const second = await hub.domain.auth.reissueToken(owner, 'kiosk screen', Role.VIEWER, 'restart');
-    expect(second).not.toBe(first);
-    expect((await gqlOk<any>(hub.url, '{ viewer { name role } }', {}, second!)).viewer).toEqual({ name: 'kiosk screen', role: 'VIEWER' });
+    const kiosk = { name: 'kiosk screen', role: Role.VIEWER };
+    const first = await hub.domain.auth.reissueToken(owner, kiosk, 'test');
+    const second = await hub.domain.auth.reissueToken(owner, kiosk, 'restart');
+    expect(second!.token).not.toBe(first!.token);
+    expect(second!.apiToken.id).toBe(first!.apiToken.id);
+    expect((await gqlOk<any>(hub.url, '{ viewer { name role } }', {}, second!.token)).viewer).toEqual({ name: 'kiosk screen', role: 'VIEWER' });
+    expect(codeOf(await gql(hub.url, '{ viewer { name } }', {}, first!.token))).toBe('UNAUTHENTICATED');
     expect(await hub.db.query(`SELECT count(*)::int AS n FROM api_token WHERE name = 'kiosk screen'`)).toEqual([{ n: 1 }]);
 
     await hub.db.query(`UPDATE api_token SET revoked_at = now() WHERE name = 'kiosk screen'`);
-    expect(await hub.domain.auth.reissueToken(owner, 'kiosk screen', Role.VIEWER, 'restart')).toBeNull();
+    expect(await hub.domain.auth.reissueToken(owner, kiosk, 'restart')).toBeNull();
     // Someone else's token of that name is not theirs to reissue.
-    await expect(hub.domain.auth.reissueToken({ ...owner, name: 'intruder' }, 'kiosk screen', Role.ADMIN, 'x')).rejects.toThrow();
+    await expect(hub.domain.auth.reissueToken({ ...owner, name: 'intruder' }, { ...kiosk, role: Role.ADMIN }, 'x')).rejects.toThrow();
+  });
+
+  it('reissues a named token over GraphQL (reissueApiToken), for admins only', async () => {
+    const reissue = `mutation($input: CreateApiTokenInput!) { reissueApiToken(input: $input) { token apiToken { id name role revokedAt } } }`;
+    const input = { name: 'wallboard', role: 'VIEWER' };
+    const first = (await gqlOk<any>(hub.url, reissue, { input }, ADMIN_TOKEN)).reissueApiToken;
+    expect(first.apiToken).toMatchObject({ name: 'wallboard', role: 'VIEWER', revokedAt: null });
+    const second = (await gqlOk<any>(hub.url, reissue, { input: { ...input, role: 'ANALYST' } }, ADMIN_TOKEN)).reissueApiToken;
+    expect(second.apiToken).toMatchObject({ id: first.apiToken.id, role: 'ANALYST' });
+    expect(codeOf(await gql(hub.url, '{ viewer { name } }', {}, first.token))).toBe('UNAUTHENTICATED');
+    expect((await gqlOk<any>(hub.url, '{ viewer { name role } }', {}, second.token)).viewer).toEqual({ name: 'wallboard', role: 'ANALYST' });
+    // An analyst may not manage tokens.
+    expect(codeOf(await gql(hub.url, reissue, { input: { name: 'mine', role: 'ADMIN' } }, second.token))).toBe('FORBIDDEN');
+    await hub.db.query(`UPDATE api_token SET revoked_at = now() WHERE name = 'wallboard'`);
+    expect(codeOf(await gql(hub.url, reissue, { input }, ADMIN_TOKEN))).toBe('CONFLICT');
   });
 
   it('issues tokens from the CLI (pnpm releasegraph token create)', async () => {

@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig, startHub, type Hub } from '@releasegraph/server';
 import { gqlOk } from '../src/client.js';
+import { prepareTestDemo, type TestDemo } from '../src/demo.js';
 import { ADMIN_TOKEN } from '../src/hub.js';
 import { hasProgram, waitFor } from '../src/processes.js';
 
@@ -26,6 +27,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'releasegraph-views-'));
 fs.chmodSync(dataDir, 0o755);
 
 let hub: Hub;
+let demo: TestDemo;
 let browser: Browser;
 const problems: string[] = [];
 const call = <T = any>(query: string, variables: Record<string, unknown> = {}, token = ADMIN_TOKEN) => gqlOk<T>(hub.url, query, variables, token);
@@ -60,17 +62,18 @@ async function visit(page: Page, label: string, ready: string, screenshot: strin
 beforeAll(async () => {
   if (!hasBrowser) return;
   fs.mkdirSync(artifacts, { recursive: true });
+  demo = await prepareTestDemo(dataDir, 150);
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     RELEASEGRAPH_DATA_DIR: dataDir,
     RELEASEGRAPH_ADMIN_TOKEN: ADMIN_TOKEN,
-    RELEASEGRAPH_DEMO: '1',
-    RELEASEGRAPH_DEMO_STEP_MS: '150',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     RELEASEGRAPH_CONFIG: '/dev/null',
+    ...demo.hubEnv,
   });
   hub = await startHub(config, createLogger(config.logLevel));
+  await demo.start(hub.url, ADMIN_TOKEN);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
@@ -78,7 +81,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
+  await demo?.stop();
   await hub?.stop();
+  await demo?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

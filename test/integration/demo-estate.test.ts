@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gqlOk } from '../src/client.js';
+import { prepareTestDemo, type TestDemo } from '../src/demo.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 import { waitFor } from '../src/processes.js';
 
 /*
- * The demo estate (RELEASEGRAPH_DEMO=1) brings a first start to life through the real interfaces:
+ * The demo estate (@releasegraph/demo, run by `pnpm start`) drives a hub from outside and brings a first start to life through the real interfaces:
  * releases planned over GraphQL; changes raised and approved by signed Jira webhooks; commits and
  * tags in git repositories read by the git connector; pipelines, images and deployments from signed
  * GitHub webhooks; traffic from services instrumented with the OpenTelemetry SDK; a business KPI
@@ -16,11 +17,16 @@ import { waitFor } from '../src/processes.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-demo-'));
 let hub: TestHub;
+let demo: TestDemo;
 beforeAll(async () => {
-  hub = await startTestHub({ env: { RELEASEGRAPH_DEMO: '1', RELEASEGRAPH_DEMO_STEP_MS: '150', RELEASEGRAPH_DATA_DIR: dataDir } });
+  demo = await prepareTestDemo(dataDir, 150);
+  hub = await startTestHub({ env: { ...demo.hubEnv, RELEASEGRAPH_DATA_DIR: dataDir } });
+  await demo.start(hub.url, ADMIN_TOKEN);
 });
 afterAll(async () => {
+  await demo?.stop();
   await hub?.close();
+  await demo?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

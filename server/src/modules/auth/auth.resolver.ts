@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { RequirePermission } from '../../graphql/authorization.js';
+import { ConflictError } from '../../domain-errors.js';
 import type { GraphContext } from '../../graphql/context.js';
 import { ApiToken } from './api-token.entity.js';
 import { Permission, Role, roleGrants } from './roles.js';
@@ -48,5 +49,16 @@ export class AuthResolver {
   @RequirePermission(Permission.TokenManage)
   createApiToken(@Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput, @Ctx() ctx: GraphContext) {
     return ctx.domain.auth.createToken(ctx.caller, input);
+  }
+
+  @Mutation(() => CreatedApiToken, {
+    description:
+      'Gives the token of this name that you created a new secret and this role, or creates it: the old secret stops working and no second token piles up (a tool that lost its secret asks again). A revoked token stays revoked (CONFLICT), and so does a token of this name someone else created.',
+  })
+  @RequirePermission(Permission.TokenManage)
+  async reissueApiToken(@Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput, @Ctx() ctx: GraphContext) {
+    const reissued = await ctx.domain.auth.reissueToken(ctx.caller, input, 'reissued over the API');
+    if (!reissued) throw new ConflictError(`the API token "${input.name}" was revoked; a revoked token stays revoked`);
+    return reissued;
   }
 }

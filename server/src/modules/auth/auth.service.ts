@@ -80,22 +80,30 @@ export class AuthService {
    * beside it. A token someone revoked stays revoked (null); a token of that name created by
    * someone else is not touched (a ConflictError on the unique name).
    */
-  async reissueToken(actor: Actor, name: string, role: Role, reason: string): Promise<string | null> {
+  async reissueToken(actor: Actor, input: { name: string; role: Role }, reason: string): Promise<{ token: string; apiToken: ApiToken } | null> {
+    const { name, role } = parseInput(tokenInput, input, 'input');
     const token = generateToken();
-    const reissued = await this.writes.run(actor, async (tx) => {
+    const apiToken = await this.writes.run(actor, async (tx) => {
       const row = await tx.manager.findOne(ApiToken, { where: { name, createdBy: actor.name }, lock: { mode: 'pessimistic_write' } });
-      if (row?.revokedAt) return false;
+      if (row?.revokedAt) return null;
       if (row) {
         await tx.manager.update(ApiToken, { id: row.id }, { tokenHash: hashToken(token), role });
         tx.record('token.updated', { subjectId: row.id, payload: { name, role, reason } });
-      } else {
-        const id = `rg:token:${crypto.randomUUID()}`;
-        await tx.manager.insert(ApiToken, { id, name, role, tokenHash: hashToken(token), createdBy: actor.name, revokedAt: null });
-        tx.record('token.created', { subjectId: id, payload: { name, role } });
+        return tx.manager.merge(ApiToken, row, { role });
       }
-      return true;
+      const created = tx.manager.create(ApiToken, {
+        id: `rg:token:${crypto.randomUUID()}`,
+        name,
+        role,
+        tokenHash: hashToken(token),
+        createdBy: actor.name,
+        revokedAt: null,
+      });
+      await tx.manager.insert(ApiToken, created);
+      tx.record('token.created', { subjectId: created.id, payload: { name, role } });
+      return created;
     });
-    return reissued ? token : null;
+    return apiToken ? { token, apiToken } : null;
   }
 
   /**

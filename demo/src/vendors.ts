@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 
 /*
  * How the demo talks to the hub: GraphQL with its API token (planning, decisions — the public API),

@@ -5,7 +5,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 import type { KpiCounters } from './prometheus-endpoint.js';
 import { ENVIRONMENTS, SHOP, type ServiceName, type ShopService } from './shop.js';
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 import type { DemoRepos } from './git-repos.js';
 import type { ShopTraffic } from './otel-services.js';
 import { CONVERSION_METRIC } from './prometheus-endpoint.js';
