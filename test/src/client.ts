@@ -73,7 +73,7 @@ export function outsideSchema<T>(value: unknown): T {
   return value as T;
 }
 
-export function codeOf(r: GraphQLResponse): string | undefined {
+export function codeOf(r: Pick<GraphQLResponse<unknown>, 'errors'>): string | undefined {
   return r.errors?.[0]?.extensions?.code;
 }
 
