@@ -58,3 +58,24 @@ export async function logIdsAfter(databaseUrl: string, afterId: string): Promise
 }
 
 export const idOfCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8').slice(3);
+
+/** A status change's payload as docs/events.md publishes it: every `*.status_changed` event has this one shape. */
+export interface StatusChange {
+  from: string;
+  to: string;
+  cause: { kind: string };
+}
+
+/** Reads a `*.status_changed` payload (JSON on the wire), failing the test when it has another shape. */
+export function statusChangeOf(payload: unknown): StatusChange {
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (
+    isRecord(payload) &&
+    typeof payload.from === 'string' &&
+    typeof payload.to === 'string' &&
+    isRecord(payload.cause) &&
+    typeof payload.cause.kind === 'string'
+  )
+    return { from: payload.from, to: payload.to, cause: { kind: payload.cause.kind } };
+  throw new Error(`not a status change payload: ${JSON.stringify(payload)}`);
+}
