@@ -1,20 +1,26 @@
+import { print } from 'graphql';
 import type { Client } from 'graphql-ws';
 import pg from 'pg';
+import type { ResultOf, VariablesOf } from './client.js';
+import { graphql } from './gql/index.js';
 
-export const EVENTS =
-  'subscription($after: String, $filter: ReleaseEventFilter) { releaseEvents(after: $after, filter: $filter) { cursor type releaseId subjectId } }';
+export const RELEASE_EVENTS = graphql(`
+  subscription CollectReleaseEvents($after: String, $filter: ReleaseEventFilter) {
+    releaseEvents(after: $after, filter: $filter) {
+      cursor
+      type
+      releaseId
+      subjectId
+    }
+  }
+`);
 
-export interface ReceivedEvent {
-  cursor: string;
-  type: string;
-  releaseId: string | null;
-  subjectId: string | null;
-}
+export type ReceivedEvent = ResultOf<typeof RELEASE_EVENTS>['releaseEvents'];
 
 /** Subscribes and collects events until `until` holds or `ms` pass; resolves with what arrived. */
 export function collectEvents(
   client: Client,
-  variables: Record<string, unknown>,
+  variables: VariablesOf<typeof RELEASE_EVENTS>,
   { until, ms = 60_000 }: { until: (events: ReceivedEvent[]) => boolean; ms?: number },
 ): Promise<{ events: ReceivedEvent[]; error: unknown }> {
   return new Promise((resolve) => {
@@ -27,8 +33,8 @@ export function collectEvents(
       dispose();
       resolve({ events, error });
     };
-    const dispose = client.subscribe<{ releaseEvents: ReceivedEvent }>(
-      { query: EVENTS, variables },
+    const dispose = client.subscribe<ResultOf<typeof RELEASE_EVENTS>>(
+      { query: print(RELEASE_EVENTS), variables },
       {
         next: (v) => {
           if (v.errors) return finish(v.errors);
