@@ -3,7 +3,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN npm install -g pnpm@12.4.2
 COPY . .
-RUN pnpm install --frozen-lockfile && pnpm build && pnpm deploy --filter @releasegraph/server --prod /out/server \
+RUN pnpm install --frozen-lockfile && pnpm build:hub && pnpm deploy --filter @releasegraph/server --prod /out/server \
  && cp -r dashboard/dist /out/dashboard-dist
 
 FROM node:20-bookworm-slim

@@ -1,19 +1,65 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, gql, type GraphQLResponse } from '../src/client.js';
+import { codeOf, gql, outsideSchema, type GraphQLResponse } from '../src/client.js';
+import {
+  CREATE_CHANGE,
+  CREATE_DEPLOYMENT,
+  CREATE_ENVIRONMENT,
+  CREATE_RELEASE,
+  CREATE_SERVICE,
+  UPDATE_DEPLOYMENT,
+  UPDATE_RELEASE,
+  UPDATE_SERVICE,
+  type EnvironmentTier,
+} from '../src/documents.js';
+import { graphql } from '../src/gql/index.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 import { seed } from '../src/seed.js';
 
 let hub: TestHub;
-const call = (query: string, variables: Record<string, unknown> = {}) => gql(hub.url, query, variables, ADMIN_TOKEN);
-const CREATE_RELEASE = 'mutation($i: CreateReleaseInput!) { createRelease(input: $i) { id } }';
-const UPDATE_RELEASE = 'mutation($i: UpdateReleaseInput!) { updateRelease(input: $i) { id status } }';
-const CREATE_SERVICE = 'mutation($i: CreateServiceInput!) { createService(input: $i) { id } }';
-const UPDATE_SERVICE = 'mutation($i: UpdateServiceInput!) { updateService(input: $i) { id } }';
-const CREATE_ENV = 'mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { id } }';
-const CREATE_CHANGE = 'mutation($i: CreateChangeInput!) { createChange(input: $i) { id } }';
-const CREATE_DEPLOYMENT = 'mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id } }';
-const UPDATE_DEPLOYMENT = 'mutation($i: UpdateDeploymentInput!) { updateDeployment(input: $i) { id } }';
+const call = <R, V>(document: TypedDocumentNode<R, V>, variables: V) => gql(hub.url, document, variables, ADMIN_TOKEN);
+
+const TOO_MANY_RELEASES = graphql(`
+  query BadInputTooManyReleases {
+    releases(first: 1000) {
+      edges {
+        node {
+          id
+        }
+      }
+    }
+  }
+`);
+const RELEASES_AFTER_GARBAGE = graphql(`
+  query BadInputReleasesAfterGarbage {
+    releases(after: "garbage") {
+      edges {
+        node {
+          id
+        }
+      }
+    }
+  }
+`);
+const EVENT_LOG_AFTER_GARBAGE = graphql(`
+  query BadInputEventLogAfterGarbage {
+    releaseEventLog(after: "garbage") {
+      edges {
+        cursor
+      }
+    }
+  }
+`);
+const RELEASES_CREATED_BACKWARDS = graphql(`
+  query BadInputReleasesCreatedBackwards {
+    releases(filter: { createdAt: { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" } }) {
+      edges {
+        cursor
+      }
+    }
+  }
+`);
 
 /** Rows in every table of the graph, the event log and the audit trail. */
 type Census = Record<
@@ -44,11 +90,14 @@ async function census(): Promise<Census> {
     'audit_entry',
   ] as const;
   const out = {} as Census;
-  for (const t of tables) out[t] = Number((await hub.db.query(`SELECT count(*)::int AS n FROM ${t}`))[0].n);
+  for (const t of tables) {
+    const [row] = await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${t}`);
+    out[t] = row!.n;
+  }
   return out;
 }
 
-function expectError(r: GraphQLResponse, code: string, field?: string) {
+function expectError(r: GraphQLResponse<unknown>, code: string, field?: string) {
   expect(r.status).toBeLessThan(500);
   expect(r.errors, JSON.stringify(r)).toHaveLength(1);
   expect(codeOf(r)).toBe(code);
@@ -101,7 +150,7 @@ describe('bad input is a clear, typed error and writes nothing', () => {
   it('duplicates -> CONFLICT, also when the duplicates race each other', async () => {
     const before = await census();
     expectError(await call(CREATE_SERVICE, { i: { name: `svc-${s.stamp}` } }), 'CONFLICT', 'input.name');
-    expectError(await call(CREATE_ENV, { i: { name: `env-${s.stamp}`, tier: 'DEV' } }), 'CONFLICT', 'input.name');
+    expectError(await call(CREATE_ENVIRONMENT, { i: { name: `env-${s.stamp}`, tier: 'DEV' } }), 'CONFLICT', 'input.name');
     expectError(await call(CREATE_RELEASE, { i: { name: `rel-${s.stamp}`, version: '1.0.0' } }), 'CONFLICT', 'input.version');
     expectError(await call(CREATE_CHANGE, { i: { key: changeKey, title: 'again' } }), 'CONFLICT', 'input.key');
     expect(await census()).toEqual(before);
@@ -117,7 +166,7 @@ describe('bad input is a clear, typed error and writes nothing', () => {
 
   it('invalid enum, date and number values -> BAD_USER_INPUT', async () => {
     const before = await census();
-    expectError(await call(CREATE_ENV, { i: { name: 'prod2', tier: 'PRODUCTION' } }), 'BAD_USER_INPUT');
+    expectError(await call(CREATE_ENVIRONMENT, { i: { name: 'prod2', tier: outsideSchema<EnvironmentTier>('PRODUCTION') } }), 'BAD_USER_INPUT');
     expectError(await call(CREATE_RELEASE, { i: { name: 'dated', version: '1.0.0', plannedStart: 'next tuesday' } }), 'BAD_USER_INPUT');
     expectError(await call(CREATE_RELEASE, { i: { name: 'dated', version: '1.0.0', plannedStart: '2026-13-45T00:00:00Z' } }), 'BAD_USER_INPUT');
     expectError(
@@ -128,14 +177,10 @@ describe('bad input is a clear, typed error and writes nothing', () => {
     expectError(await call(CREATE_RELEASE, { i: { name: 'tz', version: '1.0.0', timezone: 'Mars/Olympus' } }), 'BAD_USER_INPUT', 'input.timezone');
     expectError(await call(CREATE_RELEASE, { i: { name: 'money', version: '1.0.0', revenueImpact: -5 } }), 'BAD_USER_INPUT', 'input.revenueImpact');
     expectError(await call(CREATE_CHANGE, { i: { key: 'not a key', title: 't' } }), 'BAD_USER_INPUT', 'input.key');
-    expectError(await call('{ releases(first: 1000) { edges { node { id } } } }'), 'BAD_USER_INPUT', 'first');
-    expectError(await call('{ releases(after: "garbage") { edges { node { id } } } }'), 'BAD_USER_INPUT', 'after');
-    expectError(await call('{ releaseEventLog(after: "garbage") { edges { cursor } } }'), 'BAD_USER_INPUT', 'after');
-    expectError(
-      await call('{ releases(filter: { createdAt: { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" } }) { edges { cursor } } }'),
-      'BAD_USER_INPUT',
-      'filter.createdAt',
-    );
+    expectError(await call(TOO_MANY_RELEASES, {}), 'BAD_USER_INPUT', 'first');
+    expectError(await call(RELEASES_AFTER_GARBAGE, {}), 'BAD_USER_INPUT', 'after');
+    expectError(await call(EVENT_LOG_AFTER_GARBAGE, {}), 'BAD_USER_INPUT', 'after');
+    expectError(await call(RELEASES_CREATED_BACKWARDS, {}), 'BAD_USER_INPUT', 'filter.createdAt');
     expect(await census()).toEqual(before);
   });
 
@@ -173,10 +218,10 @@ describe('query depth', () => {
     // release → deployments → release → deployments ... 20 levels.
     let selection = 'id';
     for (let i = 0; i < 10; i++) selection = `deployments { release { ${selection} } }`;
-    const deep = await gql(hub.url, `{ releases(first: 1) { edges { node { ${selection} } } } }`, {}, ADMIN_TOKEN);
+    const deep = await gql<unknown>(hub.url, `{ releases(first: 1) { edges { node { ${selection} } } } }`, {}, ADMIN_TOKEN);
     expect(deep.status).toBe(400);
     expect(deep.errors?.[0]?.message).toMatch(/fields deep; at most 15 are allowed/);
-    const introspection = await gql(hub.url, getIntrospectionQuery(), {}, ADMIN_TOKEN);
+    const introspection = await gql<{ __schema: unknown }>(hub.url, getIntrospectionQuery(), {}, ADMIN_TOKEN);
     expect(introspection.errors).toBeUndefined();
     expect(introspection.data?.__schema).toBeDefined();
   });

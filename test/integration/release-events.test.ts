@@ -1,8 +1,10 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '@releasegraph/server';
-import { gqlOk, wsClient } from '../src/client.js';
+import { gqlOk, wsClient, type ResultOf } from '../src/client.js';
+import { CREATE_RELEASE } from '../src/documents.js';
 import { collectEvents, idOfCursor, logIdsAfter, type ReceivedEvent } from '../src/events.js';
+import { graphql } from '../src/gql/index.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,17 +25,26 @@ async function redisReachable(): Promise<boolean> {
 }
 const admin = { id: 'test', name: 'writer', role: Role.ADMIN };
 
+const EVENT_LOG_CURSORS = graphql(`
+  query ReleaseEventsLogCursors($after: String) {
+    releaseEventLog(first: 100, after: $after) {
+      edges {
+        cursor
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
 /** The newest cursor in the log, read through the public API as a client would. */
 async function headCursor(hub: TestHub): Promise<string | null> {
   let after: string | null = null;
   let last: string | null = null;
   for (;;) {
-    const page: any = await gqlOk(
-      hub.url,
-      'query($after: String) { releaseEventLog(first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }',
-      { after },
-      ADMIN_TOKEN,
-    );
+    const page: ResultOf<typeof EVENT_LOG_CURSORS> = await gqlOk(hub.url, EVENT_LOG_CURSORS, { after }, ADMIN_TOKEN);
     last = page.releaseEventLog.edges.at(-1)?.cursor ?? last;
     if (!page.releaseEventLog.pageInfo.hasNextPage) return last;
     after = page.releaseEventLog.pageInfo.endCursor;
@@ -141,13 +152,7 @@ describe.runIf(await redisReachable())('several hubs on one database, events thr
     // writes land on both hubs concurrently
     await Promise.all([
       (async () => {
-        for (let i = 0; i < 100; i++)
-          await gqlOk(
-            a.url,
-            'mutation($i: CreateReleaseInput!) { createRelease(input: $i) { id } }',
-            { i: { name: 'via-a', version: `${i}.0.0` } },
-            ADMIN_TOKEN,
-          );
+        for (let i = 0; i < 100; i++) await gqlOk(a.url, CREATE_RELEASE, { i: { name: 'via-a', version: `${i}.0.0` } }, ADMIN_TOKEN);
       })(),
       (async () => {
         for (let i = 0; i < 100; i++) await b.domain.releases.create(admin, { name: 'via-b', version: `${i}.0.0` });

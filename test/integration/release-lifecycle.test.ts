@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '@releasegraph/server';
-import { gqlOk } from '../src/client.js';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { gqlOk, present } from '../src/client.js';
+import { statusChangeOf } from '../src/events.js';
+import { graphql } from '../src/gql/index.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 import { seed } from '../src/seed.js';
 
@@ -17,7 +20,61 @@ import { seed } from '../src/seed.js';
 const SECRET = 'gh-secret-for-lifecycle';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-lifecycle-'));
 let hub: TestHub;
-const q = <T = any>(query: string, variables: Record<string, unknown> = {}) => gqlOk<T>(hub.url, query, variables, ADMIN_TOKEN);
+const q = <R, V>(document: TypedDocumentNode<R, V>, variables: V) => gqlOk(hub.url, document, variables, ADMIN_TOKEN);
+
+const RELEASE_STATUS = graphql(`
+  query LifecycleReleaseStatus($id: ID!) {
+    release(id: $id) {
+      status
+    }
+  }
+`);
+const STATUS_CHANGES = graphql(`
+  query LifecycleStatusChanges($f: ReleaseEventFilter) {
+    releaseEventLog(first: 100, filter: $f) {
+      edges {
+        node {
+          type
+          eventType
+          payload
+        }
+      }
+    }
+  }
+`);
+const RELEASE_AUDIT = graphql(`
+  query LifecycleReleaseAudit($f: AuditEntryFilter) {
+    auditEntries(first: 100, filter: $f) {
+      edges {
+        node {
+          action
+          subjectType
+          releaseId
+        }
+      }
+    }
+  }
+`);
+const CHANGE_AUDIT = graphql(`
+  query LifecycleChangeAudit($f: AuditEntryFilter) {
+    auditEntries(first: 100, filter: $f) {
+      edges {
+        node {
+          action
+          changeId
+        }
+      }
+    }
+  }
+`);
+const VERIFY_AUDIT_TRAIL = graphql(`
+  query LifecycleVerifyAuditTrail {
+    verifyAuditTrail {
+      intact
+    }
+  }
+`);
+const eventCount = async () => present((await hub.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM release_event'))[0], 'a count').n;
 
 beforeAll(async () => {
   const configFile = path.join(dir, 'releasegraph.yaml');
@@ -68,66 +125,82 @@ async function status(deployment: object, state: string, at: Date) {
     deployment_status: { id: nextId++, state, created_at: at.toISOString(), updated_at: at.toISOString() },
   });
 }
-const releaseStatus = async (id: string) => (await q('query($id: ID!) { release(id: $id) { status } }', { id })).release.status as string;
+const releaseStatus = async (id: string) => present((await q(RELEASE_STATUS, { id })).release, 'the release').status;
 
 describe('a release follows the deployments CI reports', () => {
-  it('DEPLOYING on the first, STABILIZING only when every service succeeded in production; late reports change nothing', async () => {
-    const s = seed(hub.url);
-    const cart = await s.service('cart');
-    const pay = await s.service('pay');
-    const release = await s.release('shop', '4.2.0', { serviceIds: [cart, pay] });
-    const changeId = await s.change(`OPS-${Date.now() % 100000}`, { releaseId: release });
+  describe('DEPLOYING on the first, STABILIZING only when every service succeeded in production; late reports change nothing', () => {
+    // The release the steps below deploy and then read back; each step runs after the one before.
+    let s: ReturnType<typeof seed>;
+    let release: string;
+    let changeId: string;
 
-    await deploy(`cart-${s.stamp}`, `staging-${s.stamp}`, '4.2.0', 'success');
-    expect(await releaseStatus(release)).toBe('DEPLOYING');
-    await deploy(`cart-${s.stamp}`, `production-${s.stamp}`, '4.2.0', 'success');
-    // pay is not in production yet: still deploying
-    expect(await releaseStatus(release)).toBe('DEPLOYING');
-    const payProd = await deploy(`pay-${s.stamp}`, `prod_eu-${s.stamp}`, '4.2.0', 'success');
-    expect(await releaseStatus(release)).toBe('STABILIZING');
-    // a late in_progress of a deployment that already succeeded moves nothing back
-    const before = (await hub.db.query('SELECT count(*)::int AS n FROM release_event'))[0].n;
-    await status(payProd, 'in_progress', new Date(Date.now() - 60_000));
-    expect((await hub.db.query('SELECT count(*)::int AS n FROM release_event'))[0].n).toBe(before);
-    await hub.domain.stabilization.tick();
-    const window = await hub.db.query('SELECT status FROM stabilization_window WHERE release_id = $1', [release]);
-    expect(window).toEqual([{ status: 'OPEN' }]);
+    it('moves with the deployments CI reports, and not back on a late report', async () => {
+      s = seed(hub.url);
+      const cart = await s.service('cart');
+      const pay = await s.service('pay');
+      release = await s.release('shop', '4.2.0', { serviceIds: [cart, pay] });
+      changeId = await s.change(`OPS-${Date.now() % 100000}`, { releaseId: release });
 
-    // tiers from CI's names: pre-prod is not production, prod_eu is
-    await deploy(`cart-${s.stamp}`, `pre-prod-${s.stamp}`, '4.2.0', 'success');
-    const tiers = await hub.db.query('SELECT name, tier FROM environment WHERE name LIKE $1 ORDER BY name', [`%-${s.stamp}`]);
-    expect(Object.fromEntries(tiers.map((t: any) => [t.name.replace(`-${s.stamp}`, ''), t.tier]))).toMatchObject({
-      staging: 'STAGING',
-      production: 'PROD',
-      prod_eu: 'PROD',
-      'pre-prod': 'STAGING',
+      await deploy(`cart-${s.stamp}`, `staging-${s.stamp}`, '4.2.0', 'success');
+      expect(await releaseStatus(release)).toBe('DEPLOYING');
+      await deploy(`cart-${s.stamp}`, `production-${s.stamp}`, '4.2.0', 'success');
+      // pay is not in production yet: still deploying
+      expect(await releaseStatus(release)).toBe('DEPLOYING');
+      const payProd = await deploy(`pay-${s.stamp}`, `prod_eu-${s.stamp}`, '4.2.0', 'success');
+      expect(await releaseStatus(release)).toBe('STABILIZING');
+      // a late in_progress of a deployment that already succeeded moves nothing back
+      const before = await eventCount();
+      await status(payProd, 'in_progress', new Date(Date.now() - 60_000));
+      expect(await eventCount()).toBe(before);
+      await hub.domain.stabilization.tick();
+      const window = await hub.db.query<{ status: string }[]>('SELECT status FROM stabilization_window WHERE release_id = $1', [release]);
+      expect(window).toEqual([{ status: 'OPEN' }]);
     });
 
-    // the same event vocabulary as the API: status changes with { from, to, cause }
-    const log = await q('query($f: ReleaseEventFilter) { releaseEventLog(first: 100, filter: $f) { edges { node { type eventType payload } } } }', {
-      f: { releaseId: release, eventTypes: ['DEPLOYMENT_STATUS_CHANGED', 'RELEASE_STATUS_CHANGED'] },
+    it("takes tiers from CI's names: pre-prod is not production, prod_eu is", async () => {
+      await deploy(`cart-${s.stamp}`, `pre-prod-${s.stamp}`, '4.2.0', 'success');
+      const tiers = await hub.db.query<{ name: string; tier: string }[]>('SELECT name, tier FROM environment WHERE name LIKE $1 ORDER BY name', [
+        `%-${s.stamp}`,
+      ]);
+      expect(Object.fromEntries(tiers.map((t) => [t.name.replace(`-${s.stamp}`, ''), t.tier]))).toMatchObject({
+        staging: 'STAGING',
+        production: 'PROD',
+        prod_eu: 'PROD',
+        'pre-prod': 'STAGING',
+      });
     });
-    const changes = log.releaseEventLog.edges.map((e: any) => [e.node.eventType, e.node.payload.from, e.node.payload.to, e.node.payload.cause.kind]);
-    expect(changes).toContainEqual(['DEPLOYMENT_STATUS_CHANGED', 'PENDING', 'SUCCEEDED', 'source']);
-    expect(changes.filter((c: string[]) => c[0] === 'RELEASE_STATUS_CHANGED')).toEqual([
-      ['RELEASE_STATUS_CHANGED', 'PLANNED', 'DEPLOYING', 'rollout'],
-      ['RELEASE_STATUS_CHANGED', 'DEPLOYING', 'STABILIZING', 'rollout'],
-    ]);
 
-    // the audit trail of the release: its own entries, its deployments', its change's and its window's
-    const audit = await q('query($f: AuditEntryFilter) { auditEntries(first: 100, filter: $f) { edges { node { action subjectType releaseId } } } }', {
-      f: { releaseId: release },
+    it('records the same event vocabulary as the API: status changes with { from, to, cause }', async () => {
+      const log = await q(STATUS_CHANGES, { f: { releaseId: release, eventTypes: ['DEPLOYMENT_STATUS_CHANGED', 'RELEASE_STATUS_CHANGED'] } });
+      const changes = log.releaseEventLog.edges.map((e) => {
+        const { from, to, cause } = statusChangeOf(e.node.payload);
+        return [e.node.eventType, from, to, cause.kind];
+      });
+      expect(changes).toContainEqual(['DEPLOYMENT_STATUS_CHANGED', 'PENDING', 'SUCCEEDED', 'source']);
+      expect(changes.filter((c) => c[0] === 'RELEASE_STATUS_CHANGED')).toEqual([
+        ['RELEASE_STATUS_CHANGED', 'PLANNED', 'DEPLOYING', 'rollout'],
+        ['RELEASE_STATUS_CHANGED', 'DEPLOYING', 'STABILIZING', 'rollout'],
+      ]);
     });
-    const actions = new Set(audit.auditEntries.edges.map((e: any) => e.node.action));
-    for (const a of ['release.created', 'release.status_changed', 'deployment.created', 'deployment.status_changed', 'change.created', 'stabilization.opened'])
-      expect(actions).toContain(a);
-    expect(audit.auditEntries.edges.every((e: any) => e.node.releaseId === release)).toBe(true);
-    const byChange = await q('query($f: AuditEntryFilter) { auditEntries(first: 100, filter: $f) { edges { node { action changeId } } } }', {
-      f: { changeId },
+
+    it("keeps the release's audit trail: its own entries, its deployments', its change's and its window's", async () => {
+      const audit = await q(RELEASE_AUDIT, { f: { releaseId: release } });
+      const actions = new Set(audit.auditEntries.edges.map((e) => e.node.action));
+      for (const a of [
+        'release.created',
+        'release.status_changed',
+        'deployment.created',
+        'deployment.status_changed',
+        'change.created',
+        'stabilization.opened',
+      ])
+        expect(actions).toContain(a);
+      expect(audit.auditEntries.edges.every((e) => e.node.releaseId === release)).toBe(true);
+      const byChange = await q(CHANGE_AUDIT, { f: { changeId } });
+      expect(byChange.auditEntries.edges.map((e) => e.node.action)).toEqual(['change.created']);
+      // the chain still verifies with the release and change in its hashes
+      expect((await q(VERIFY_AUDIT_TRAIL, {})).verifyAuditTrail.intact).toBe(true);
     });
-    expect(byChange.auditEntries.edges.map((e: any) => e.node.action)).toEqual(['change.created']);
-    // the chain still verifies with the release and change in its hashes
-    expect((await q('{ verifyAuditTrail { intact } }')).verifyAuditTrail.intact).toBe(true);
   });
 
   it('a rollback CI reports in production rolls the release back', async () => {

@@ -1,10 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '@releasegraph/server';
-import { gqlOk } from '../src/client.js';
+import { gqlOk, present } from '../src/client.js';
+import { graphql } from '../src/gql/index.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
 let hub: TestHub;
 const admin = { id: 'test', name: 'auditor-test', role: Role.ADMIN };
+
+const VERIFY_AUDIT_TRAIL = graphql(`
+  query SchemaAndAuditVerify {
+    verifyAuditTrail {
+      intact
+      entries
+      firstBrokenSeq
+    }
+  }
+`);
+const VERIFY_AUDIT_TRAIL_BREAK = graphql(`
+  query SchemaAndAuditFirstBreak {
+    verifyAuditTrail {
+      intact
+      firstBrokenSeq
+    }
+  }
+`);
+const ONE_RELEASE = graphql(`
+  query SchemaAndAuditOneRelease {
+    releases(first: 1) {
+      edges {
+        cursor
+      }
+    }
+  }
+`);
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -32,13 +60,16 @@ describe('the schema comes from migrations', () => {
 describe('the audit trail is tamper-evident', () => {
   it('verifies while untouched, and points at the first edited entry', async () => {
     for (let i = 0; i < 5; i++) await hub.domain.releases.create(admin, { name: 'audited', version: `${i}.0.0` });
-    const ok = await gqlOk<any>(hub.url, '{ verifyAuditTrail { intact entries firstBrokenSeq } }', {}, ADMIN_TOKEN);
+    const ok = await gqlOk(hub.url, VERIFY_AUDIT_TRAIL, {}, ADMIN_TOKEN);
     expect(ok.verifyAuditTrail).toMatchObject({ intact: true, firstBrokenSeq: null });
     expect(ok.verifyAuditTrail.entries).toBeGreaterThanOrEqual(6);
 
-    const [victim] = await hub.db.query(`SELECT seq::text FROM audit_entry WHERE action = 'release.created' ORDER BY seq LIMIT 1 OFFSET 2`);
+    const victim = present(
+      (await hub.db.query<{ seq: string }[]>(`SELECT seq::text FROM audit_entry WHERE action = 'release.created' ORDER BY seq LIMIT 1 OFFSET 2`))[0],
+      'a third release.created entry',
+    );
     await hub.db.query(`UPDATE audit_entry SET actor = 'someone-else' WHERE seq = $1`, [victim.seq]);
-    const broken = await gqlOk<any>(hub.url, '{ verifyAuditTrail { intact firstBrokenSeq } }', {}, ADMIN_TOKEN);
+    const broken = await gqlOk(hub.url, VERIFY_AUDIT_TRAIL_BREAK, {}, ADMIN_TOKEN);
     expect(broken.verifyAuditTrail).toEqual({ intact: false, firstBrokenSeq: victim.seq });
   });
 });
@@ -47,7 +78,7 @@ describe('operations endpoints', () => {
   it('serves /healthz, /readyz and Prometheus /metrics', async () => {
     expect(await (await fetch(`${hub.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${hub.url}/readyz`)).json()).toEqual({ status: 'ready' });
-    await gqlOk(hub.url, '{ releases(first: 1) { edges { cursor } } }', {}, ADMIN_TOKEN);
+    await gqlOk(hub.url, ONE_RELEASE, {}, ADMIN_TOKEN);
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
     expect(metrics).toMatch(/^# HELP releasegraph_sql_statements_total/m);
     expect(metrics).toMatch(/releasegraph_http_request_duration_seconds_count\{[^}]*route="\/graphql"[^}]*\} [1-9]/);

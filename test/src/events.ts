@@ -1,20 +1,26 @@
+import { print } from 'graphql';
 import type { Client } from 'graphql-ws';
 import pg from 'pg';
+import type { ResultOf, VariablesOf } from './client.js';
+import { graphql } from './gql/index.js';
 
-export const EVENTS =
-  'subscription($after: String, $filter: ReleaseEventFilter) { releaseEvents(after: $after, filter: $filter) { cursor type releaseId subjectId } }';
+export const RELEASE_EVENTS = graphql(`
+  subscription CollectReleaseEvents($after: String, $filter: ReleaseEventFilter) {
+    releaseEvents(after: $after, filter: $filter) {
+      cursor
+      type
+      releaseId
+      subjectId
+    }
+  }
+`);
 
-export interface ReceivedEvent {
-  cursor: string;
-  type: string;
-  releaseId: string | null;
-  subjectId: string | null;
-}
+export type ReceivedEvent = ResultOf<typeof RELEASE_EVENTS>['releaseEvents'];
 
 /** Subscribes and collects events until `until` holds or `ms` pass; resolves with what arrived. */
 export function collectEvents(
   client: Client,
-  variables: Record<string, unknown>,
+  variables: VariablesOf<typeof RELEASE_EVENTS>,
   { until, ms = 60_000 }: { until: (events: ReceivedEvent[]) => boolean; ms?: number },
 ): Promise<{ events: ReceivedEvent[]; error: unknown }> {
   return new Promise((resolve) => {
@@ -27,8 +33,8 @@ export function collectEvents(
       dispose();
       resolve({ events, error });
     };
-    const dispose = client.subscribe<{ releaseEvents: ReceivedEvent }>(
-      { query: EVENTS, variables },
+    const dispose = client.subscribe<ResultOf<typeof RELEASE_EVENTS>>(
+      { query: print(RELEASE_EVENTS), variables },
       {
         next: (v) => {
           if (v.errors) return finish(v.errors);
@@ -58,3 +64,24 @@ export async function logIdsAfter(databaseUrl: string, afterId: string): Promise
 }
 
 export const idOfCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8').slice(3);
+
+/** A status change's payload as docs/events.md publishes it: every `*.status_changed` event has this one shape. */
+export interface StatusChange {
+  from: string;
+  to: string;
+  cause: { kind: string };
+}
+
+/** Reads a `*.status_changed` payload (JSON on the wire), failing the test when it has another shape. */
+export function statusChangeOf(payload: unknown): StatusChange {
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (
+    isRecord(payload) &&
+    typeof payload.from === 'string' &&
+    typeof payload.to === 'string' &&
+    isRecord(payload.cause) &&
+    typeof payload.cause.kind === 'string'
+  )
+    return { from: payload.from, to: payload.to, cause: { kind: payload.cause.kind } };
+  throw new Error(`not a status change payload: ${JSON.stringify(payload)}`);
+}

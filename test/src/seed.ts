@@ -1,46 +1,41 @@
 import crypto from 'node:crypto';
 import { ADMIN_TOKEN } from './hub.js';
 import { gqlOk } from './client.js';
+import {
+  CREATE_CHANGE,
+  CREATE_DEPLOYMENT,
+  CREATE_ENVIRONMENT,
+  CREATE_RELEASE,
+  CREATE_SERVICE,
+  type CreateChangeInput,
+  type CreateDeploymentInput,
+  type CreateReleaseInput,
+  type EnvironmentTier,
+} from './documents.js';
 
 /** Seeds the release graph through the public API, as an integration would. */
 export function seed(url: string, token = ADMIN_TOKEN) {
   const stamp = crypto.randomBytes(3).toString('hex');
-  const call = <T>(query: string, variables: Record<string, unknown>) => gqlOk<T>(url, query, variables, token);
   return {
     stamp,
     async service(name: string, dependsOn: string[] = []): Promise<string> {
-      const r = await call<{ createService: { id: string } }>('mutation($i: CreateServiceInput!) { createService(input: $i) { id } }', {
-        i: { name: `${name}-${stamp}`, dependsOn },
-      });
+      const r = await gqlOk(url, CREATE_SERVICE, { i: { name: `${name}-${stamp}`, dependsOn } }, token);
       return r.createService.id;
     },
-    async environment(name: string, tier: string): Promise<string> {
-      const r = await call<{ createEnvironment: { id: string } }>('mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { id } }', {
-        i: { name: `${name}-${stamp}`, tier },
-      });
+    async environment(name: string, tier: EnvironmentTier): Promise<string> {
+      const r = await gqlOk(url, CREATE_ENVIRONMENT, { i: { name: `${name}-${stamp}`, tier } }, token);
       return r.createEnvironment.id;
     },
-    async release(name: string, version: string, extra: Record<string, unknown> = {}): Promise<string> {
-      const r = await call<{ createRelease: { id: string } }>('mutation($i: CreateReleaseInput!) { createRelease(input: $i) { id } }', {
-        i: { name: `${name}-${stamp}`, version, ...extra },
-      });
+    async release(name: string, version: string, extra: Omit<CreateReleaseInput, 'name' | 'version'> = {}): Promise<string> {
+      const r = await gqlOk(url, CREATE_RELEASE, { i: { name: `${name}-${stamp}`, version, ...extra } }, token);
       return r.createRelease.id;
     },
-    async change(key: string, extra: Record<string, unknown> = {}): Promise<string> {
-      const r = await call<{ createChange: { id: string } }>('mutation($i: CreateChangeInput!) { createChange(input: $i) { id } }', {
-        i: { key, title: `change ${key}`, ...extra },
-      });
+    async change(key: string, extra: Omit<CreateChangeInput, 'key' | 'title'> & { title?: string } = {}): Promise<string> {
+      const r = await gqlOk(url, CREATE_CHANGE, { i: { key, title: `change ${key}`, ...extra } }, token);
       return r.createChange.id;
     },
-    async deployment(input: {
-      serviceId: string;
-      environmentId: string;
-      version: string;
-      releaseId?: string;
-      status?: string;
-      startedAt?: string;
-    }): Promise<string> {
-      const r = await call<{ createDeployment: { id: string } }>('mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id } }', { i: input });
+    async deployment(input: CreateDeploymentInput): Promise<string> {
+      const r = await gqlOk(url, CREATE_DEPLOYMENT, { i: input }, token);
       return r.createDeployment.id;
     },
   };
