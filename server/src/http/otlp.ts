@@ -5,7 +5,7 @@ import { MalformedOtlpError, logsOf, spansOf, type Decoded } from '../ingest/otl
 import { otlpTypes } from '../ingest/otlp/otlp-proto.js';
 import { decodeSpansProtobuf } from '../ingest/otlp/otlp-span-decoder.js';
 import type { Logger } from '../logger.js';
-import { TelemetryDataError, type TelemetryStore } from '../modules/telemetry/telemetry.service.js';
+import { TelemetryDataError, type TelemetryService } from '../modules/telemetry/telemetry.service.js';
 
 const JSON_TYPE = 'application/json';
 const PROTOBUF_TYPE = 'application/x-protobuf';
@@ -53,7 +53,7 @@ interface Signal<T> {
  * body that is not OTLP, 413 over the size limit, 415 for other content types, 503 (retryable, with
  * Retry-After) when the database cannot take the batch.
  */
-export function otlpRouter(telemetry: TelemetryStore, log: Logger, { maxBytes, token }: { maxBytes: number; token?: string | undefined }): express.Router {
+export function otlpRouter(telemetry: TelemetryService, log: Logger, { maxBytes, token }: { maxBytes: number; token?: string | undefined }): express.Router {
   const router = express.Router();
   if (token) {
     // Checked before the body is read: an exporter without the token costs us nothing.

@@ -1,29 +1,29 @@
 import type { DomainRecords } from '@releasegraph/connectors';
-import type { ChangeManager } from '../modules/changes/change.service.js';
-import type { CommitLedger } from '../modules/commits/commit.service.js';
+import type { ChangeService } from '../modules/changes/change.service.js';
+import type { CommitService } from '../modules/commits/commit.service.js';
 import type { IngestRefs } from '../modules/common/ingest-refs.js';
-import type { DeploymentManager } from '../modules/deployments/deployment.service.js';
-import type { EnvironmentManager } from '../modules/environments/environment.service.js';
-import type { IncidentLedger } from '../modules/incidents/incident.service.js';
-import type { KpiSamples } from '../modules/kpis/kpi-samples.js';
-import type { PipelineLedger } from '../modules/pipelines/pipeline.service.js';
-import type { ReleaseManager } from '../modules/releases/release.service.js';
-import type { ServiceCatalog } from '../modules/services/service.service.js';
-import type { TelemetryStore } from '../modules/telemetry/telemetry.service.js';
+import type { DeploymentService } from '../modules/deployments/deployment.service.js';
+import type { EnvironmentService } from '../modules/environments/environment.service.js';
+import type { IncidentService } from '../modules/incidents/incident.service.js';
+import type { KpiSampleService } from '../modules/kpis/kpi-samples.js';
+import type { PipelineService } from '../modules/pipelines/pipeline.service.js';
+import type { ReleaseService } from '../modules/releases/release.service.js';
+import type { CatalogService } from '../modules/services/service.service.js';
+import type { TelemetryService } from '../modules/telemetry/telemetry.service.js';
 import type { WriteTx } from '../write/write-path.js';
 
 /** The modules that own the tables connector records land in. */
 export interface RecordOwners {
-  services: ServiceCatalog;
-  environments: EnvironmentManager;
-  releases: ReleaseManager;
-  changes: ChangeManager;
-  commits: CommitLedger;
-  pipelines: PipelineLedger;
-  deployments: DeploymentManager;
-  incidents: IncidentLedger;
-  kpis: KpiSamples;
-  telemetry: TelemetryStore;
+  services: CatalogService;
+  environments: EnvironmentService;
+  releases: ReleaseService;
+  changes: ChangeService;
+  commits: CommitService;
+  pipelines: PipelineService;
+  deployments: DeploymentService;
+  incidents: IncidentService;
+  kpis: KpiSampleService;
+  telemetry: TelemetryService;
 }
 
 /**

@@ -15,7 +15,7 @@ function decode(cursor: string): string {
 }
 
 /** Reads and verifies the audit trail (written only by the write path). */
-export class AuditTrail {
+export class AuditService {
   constructor(private readonly db: DataSource) {}
 
   /** Newest first, by chain position. */

@@ -42,7 +42,7 @@ const createSchema = z.object({
 const updateSchema = z.object({ id: fields.id, ...changeFields, title: fields.title.nullish() });
 
 /** Change tickets and their links to releases and services. */
-export class ChangeManager {
+export class ChangeService {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,

@@ -10,7 +10,7 @@ import { Commit, GitTag } from './commit.entity.js';
 import type { CommitFilter, GitTagFilter } from './commit.types.js';
 
 /** Commits and tags, as the git connectors report them. */
-export class CommitLedger {
+export class CommitService {
   constructor(
     private readonly db: DataSource,
     private readonly changeKeys: ChangeKeyRules,

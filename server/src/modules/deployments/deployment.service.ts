@@ -15,7 +15,7 @@ import { known, originOf, updateGraphRow, upsertGraphRow } from '../common/upser
 import { Environment } from '../environments/environment.entity.js';
 import { Artifact } from '../pipelines/pipeline.entity.js';
 import { Release } from '../releases/release.entity.js';
-import type { ReleaseManager } from '../releases/release.service.js';
+import type { ReleaseService } from '../releases/release.service.js';
 import { Service } from '../services/service.entity.js';
 import { Deployment, DeploymentStatus, DeploymentStrategy } from './deployment.entity.js';
 import { DEPLOYMENT_LIFECYCLE } from './deployment.lifecycle.js';
@@ -45,11 +45,11 @@ const updateSchema = z.object({
 });
 
 /** Deployments: one version of one service rolling out to one environment. */
-export class DeploymentManager {
+export class DeploymentService {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,
-    private readonly releases: ReleaseManager,
+    private readonly releases: ReleaseService,
   ) {
     writes.describeConstraints({
       deployment_service_fk: { message: 'service does not exist', field: 'input.serviceId' },

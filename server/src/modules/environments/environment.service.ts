@@ -16,7 +16,7 @@ const createSchema = z.object({ name, tier: z.enum(EnvironmentTier), region: fie
 const updateSchema = z.object({ id: fields.id, name: name.nullish(), tier: z.enum(EnvironmentTier).nullish(), region: fields.shortText.nullish() });
 
 /** Environments (dev, test, staging, prod tiers) that services are deployed to. */
-export class EnvironmentManager {
+export class EnvironmentService {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,

@@ -12,7 +12,7 @@ import { INCIDENT_LIFECYCLE } from './incident.lifecycle.js';
 import type { IncidentFilter } from './incident.types.js';
 
 /** Incidents from PagerDuty, the ITSM, or the hub's own detection. */
-export class IncidentLedger {
+export class IncidentService {
   constructor(private readonly db: DataSource) {}
 
   list(filter: IncidentFilter | null | undefined, page: { first?: number | null; after?: string | null }): Promise<Connection<Incident>> {

@@ -7,7 +7,7 @@ import type { WritePath } from '../../write/write-path.js';
 import { Role } from '../auth/roles.js';
 import type { RecordSink } from '../common/ingest-refs.js';
 import { IncidentStatus } from './incident.entity.js';
-import type { IncidentLedger } from './incident.service.js';
+import type { IncidentService } from './incident.service.js';
 
 const DETECTOR: Actor = { id: 'connector:releasegraph', name: 'releasegraph', role: Role.INTEGRATION };
 const SPIKE_LOCK = 0x5247_4931; // "RGI1"
@@ -44,13 +44,13 @@ const percent = (v: number) => `${Math.round(v * 1000) / 10} %`;
  * failing trace ids for the correlation); it resolves once the version's error rate is back under
  * twice the baseline, or the version has no traffic any more.
  */
-export class SpikeDetector {
+export class SpikeDetectionService {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,
     private readonly log: Logger,
     private readonly sink: RecordSink,
-    private readonly incidents: IncidentLedger,
+    private readonly incidents: IncidentService,
     private readonly policy: SpikePolicy = DEFAULT_SPIKES,
   ) {}
 

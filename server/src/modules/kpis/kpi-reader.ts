@@ -50,7 +50,7 @@ const MINUTE_MS = 60_000;
 /**
  * The KPI data of many scopes over one span of time, read in three statements, then observed in
  * memory: an evaluation round over a thousand deployments reads the database three times, not
- * ten thousand. Same rules as KpiReader.
+ * ten thousand. Same rules as KpiSeriesService.
  */
 export class KpiSnapshot {
   private constructor(
@@ -134,7 +134,7 @@ export class KpiSnapshot {
  * within 10 %). Samples are the requests a rollup value rests on, or the points of a series.
  * Rollups have minute resolution: a window covers the minutes it touches.
  */
-export class KpiReader {
+export class KpiSeriesService {
   constructor(private readonly db: DataSource) {}
 
   /** The metric in steps of `stepSeconds` from `from` to `to` (steps without samples are left out). */

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { WriteTx } from '../../write/write-path.js';
 
 /** KPI points read by monitoring connectors (Prometheus): the `kpi_sample` table's one writer. */
-export class KpiSamples {
+export class KpiSampleService {
   constructor(
     private readonly db: DataSource,
     /** How long samples are kept. */

@@ -1,4 +1,4 @@
-import type { KpiPoint, KpiReader, KpiScope } from './kpi-reader.js';
+import type { KpiPoint, KpiSeriesService, KpiScope } from './kpi-reader.js';
 
 /** The least time between two looks of one subscription (a chart at 10 updates/s still gets each). */
 const MIN_GAP_MS = 80;
@@ -14,7 +14,7 @@ export type WatchRollups = (scope: KpiScope, onChange: () => void) => () => void
  * soon as the subscriber leaves.
  */
 export function kpiUpdates(
-  kpis: KpiReader,
+  kpis: KpiSeriesService,
   metric: string,
   scope: KpiScope,
   stepSeconds: number,

@@ -31,7 +31,7 @@ const matches = (patterns: string[], type: string) => patterns.some((p) => (p.en
  * the cursor, so an event is queued once); deliveries are claimed with a lease, sent, and retried
  * with capped exponential backoff and jitter (and Retry-After) until the channel's attempts run out.
  */
-export class Notifier {
+export class NotificationService {
   private timer?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
   private again = false;
@@ -172,7 +172,7 @@ export class Notifier {
   /** Sends one message; null when the channel took it, else why not and whether to retry. */
   private async deliver(channel: NotificationChannel, event: NotifiedEvent): Promise<{ reason: string; retry: boolean; waitMs?: number | null } | null> {
     const body = JSON.stringify(channel.kind === 'slack' ? slackMessage(event) : channel.kind === 'teams' ? teamsMessage(event) : webhookBody(event));
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Releasegraph-Notifier' };
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Releasegraph-NotificationService' };
     if (channel.kind === 'webhook') {
       headers['x-releasegraph-event'] = event.type;
       headers['x-releasegraph-delivery'] = `${event.id}-${channel.id}`;

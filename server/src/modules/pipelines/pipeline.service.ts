@@ -9,7 +9,7 @@ import { Artifact, PipelineRun, type GateKind, type GateStatus, type PipelineSta
 import type { ArtifactFilter, PipelineRunFilter } from './pipeline.types.js';
 
 /** Pipeline runs with their gates, and the artifacts they build. */
-export class PipelineLedger {
+export class PipelineService {
   constructor(private readonly db: DataSource) {}
 
   listRuns(filter: PipelineRunFilter | null | undefined, page: { first?: number | null; after?: string | null }): Promise<Connection<PipelineRun>> {

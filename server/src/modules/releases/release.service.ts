@@ -8,7 +8,7 @@ import type { Actor } from '../../write/actor.js';
 import type { Cause } from '../../write/state-machine.js';
 import { transitionRow } from '../../write/transition.js';
 import type { WritePath, WriteTx } from '../../write/write-path.js';
-import type { CommitLedger } from '../commits/commit.service.js';
+import type { CommitService } from '../commits/commit.service.js';
 import { definedOnly, fields, parseInput } from '../common/input.js';
 import { updateGraphRow } from '../common/upsert.js';
 import { assertServicesExist } from '../services/service.service.js';
@@ -38,11 +38,11 @@ const updateSchema = z.object({
 });
 
 /** Releases: planning, their services, and their life cycle. */
-export class ReleaseManager {
+export class ReleaseService {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,
-    private readonly commits: CommitLedger,
+    private readonly commits: CommitService,
   ) {
     writes.describeConstraints({
       release_name_version_key: { message: 'a release with this name and version already exists', field: 'input.version' },

@@ -20,7 +20,7 @@ const createSchema = z.object(serviceFields);
 const updateSchema = z.object({ id: fields.id, ...serviceFields, name: serviceFields.name.nullish() });
 
 /** The service catalogue: services and the dependency graph between them. */
-export class ServiceCatalog {
+export class CatalogService {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,

@@ -8,9 +8,9 @@ import { Role } from '../auth/roles.js';
 import { EventConsumer, type ConsumedEvent } from '../../events/event-consumer.js';
 import { decide } from '../../write/state-machine.js';
 import { IncidentCorrelator } from '../incidents/incident-correlation.js';
-import type { IncidentLedger } from '../incidents/incident.service.js';
+import type { IncidentService } from '../incidents/incident.service.js';
 import { ReleaseStatus } from '../releases/release.entity.js';
-import type { ReleaseManager } from '../releases/release.service.js';
+import type { ReleaseService } from '../releases/release.service.js';
 import { STABILIZATION_WINDOW_LIFECYCLE } from './stabilization-window.lifecycle.js';
 import { Escalation, EscalationStatus, StabilizationOwner, StabilizationWindow, WindowStatus } from './stabilization.entity.js';
 
@@ -62,8 +62,8 @@ export class StabilizationService {
     private readonly db: DataSource,
     private readonly writes: WritePath,
     private readonly log: Logger,
-    private readonly releases: ReleaseManager,
-    private readonly incidents: IncidentLedger,
+    private readonly releases: ReleaseService,
+    private readonly incidents: IncidentService,
     private readonly policy: StabilizationPolicy = DEFAULT_STABILIZATION,
   ) {
     this.anomalies = new EventConsumer(db, 'stabilization', { batch: 500, types: ANOMALIES });

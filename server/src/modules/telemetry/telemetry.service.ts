@@ -208,7 +208,7 @@ function distinctIdentities(rows: ReadonlyArray<Identity>): Identity[] {
  * (service, version, environment) goes through the write path as a `telemetry.version_observed`
  * release event, linked to the matching deployment's release.
  */
-export class TelemetryStore {
+export class TelemetryService {
   /** Identities already recorded (per instance; the table is the truth, this only saves a round trip). */
   private readonly known = new Set<string>();
   /** Span batches waiting for a writer, and how many writers run. */

@@ -9,9 +9,9 @@ import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { decide, type Cause } from '../../write/state-machine.js';
 import { Role } from '../auth/roles.js';
 import { DeploymentStatus } from '../deployments/deployment.entity.js';
-import type { DeploymentManager } from '../deployments/deployment.service.js';
+import type { DeploymentService } from '../deployments/deployment.service.js';
 import { Release, ReleaseStatus } from '../releases/release.entity.js';
-import type { ReleaseManager } from '../releases/release.service.js';
+import type { ReleaseService } from '../releases/release.service.js';
 import { ROLLBACK_DECISION_LIFECYCLE } from './rollback-decision.lifecycle.js';
 import { fields, parseInput } from '../common/input.js';
 import { EnvironmentTier } from '../environments/environment.entity.js';
@@ -87,13 +87,13 @@ const passes = (observed: number, comparator: Comparator, limit: number) =>
  * RollbackDecision: automatic (the deployment and its release are rolled back) or recommended (a
  * person accepts or dismisses it), per environment tier. Everything goes through the write path.
  */
-export class Verifier {
+export class VerificationService {
   constructor(
     private readonly db: DataSource,
     private readonly writes: WritePath,
     private readonly log: Logger,
-    private readonly deployments: DeploymentManager,
-    private readonly releases: ReleaseManager,
+    private readonly deployments: DeploymentService,
+    private readonly releases: ReleaseService,
     private readonly policy: VerificationPolicy = DEFAULT_POLICY,
   ) {
     writes.describeConstraints({
