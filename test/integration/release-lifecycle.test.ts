@@ -228,4 +228,34 @@ describe('a release follows the deployments CI reports', () => {
     });
     expect(await releaseStatus(release)).toBe('ROLLED_BACK');
   });
+
+  it('two services succeeding in production at the same moment still make the release STABILIZING', async () => {
+    const s = seed(hub.url);
+    const actor = { id: 'connector:github', name: 'github', role: Role.INTEGRATION };
+    for (let round = 0; round < 5; round++) {
+      const version = `5.${round}.0`;
+      const a = await s.service(`a${round}`);
+      const b = await s.service(`b${round}`);
+      const release = await s.release(`pair${round}`, version, { serviceIds: [a, b] });
+      const reported = (service: string) => ({
+        id: `github:deployment:pair-${s.stamp}-${round}-${service}`,
+        service: `${service}${round}-${s.stamp}`,
+        environment: `production-${s.stamp}`,
+        version,
+        status: 'SUCCEEDED' as const,
+        startedAt: null,
+        finishedAt: null,
+        deployer: null,
+        artifactDigest: null,
+        releaseVersion: version,
+        origin: { connector: 'github', entity: 'deployment_status', sourceId: `${round}-${service}` },
+      });
+      // two transactions at once, each seeing only its own deployment until the release row is theirs
+      await Promise.all([
+        hub.domain.ingest(actor, 'github', { deployments: [reported('a')] }),
+        hub.domain.ingest(actor, 'github', { deployments: [reported('b')] }),
+      ]);
+      expect(await releaseStatus(release)).toBe('STABILIZING');
+    }
+  });
 });

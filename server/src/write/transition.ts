@@ -38,7 +38,9 @@ export async function transitionRow<S extends string, E extends ObjectLiteral & 
 ): Promise<TransitionResult<E>> {
   const { machine, entity, column, id, to, cause } = request;
   const m = tx.manager;
-  const row = await m.findOne(entity, { where: { id } as never, lock: { mode: 'pessimistic_write' } });
+  // FOR NO KEY UPDATE: a status is no key, so rows that reference this one (a deployment inserted
+  // for a release takes FOR KEY SHARE on it) are not in the way, and no deadlock comes of them.
+  const row = await m.findOne(entity, { where: { id } as never, lock: { mode: 'for_no_key_update' } });
   if (!row) throw new NotFoundError(machine.subject, id, request.field ? request.field.replace(/\.\w+$/, '.id') : undefined);
   const from = row[column] as S;
   const outcome = decide(machine, from, to, cause.kind);

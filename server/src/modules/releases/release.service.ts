@@ -166,6 +166,11 @@ export class ReleaseService {
    * CANCELLED) are not made.
    */
   async followDeployments(tx: WriteTx, releaseId: string): Promise<void> {
+    // The release row first: deployments of it reported at the same time wait here, and each then
+    // reads what the others committed (two services succeeding at once still make it STABILIZING).
+    // FOR NO KEY UPDATE: the deployments being written hold FOR KEY SHARE on their release (the foreign key).
+    const release = await tx.manager.findOne(Release, { where: { id: releaseId }, lock: { mode: 'for_no_key_update' } });
+    if (!release) return;
     const [facts] = (await tx.manager.query(
       `WITH d AS (
          SELECT d.service_id, d.status, e.tier FROM deployment d JOIN environment e ON e.id = d.environment_id WHERE d.release_id = $1
@@ -183,8 +188,6 @@ export class ReleaseService {
     )) as Array<{ started: boolean; rolled_back: boolean; in_production: boolean }>;
     if (!facts?.started) return;
     const cause: Cause = { kind: 'rollout' };
-    const release = await tx.manager.findOne(Release, { where: { id: releaseId }, lock: { mode: 'pessimistic_write' } });
-    if (!release) return;
     const S = ReleaseStatus;
     let status = release.status;
     if (status === S.PLANNED || status === S.SCHEDULED) status = (await this.transition(tx, releaseId, S.DEPLOYING, cause)).status;
