@@ -2,7 +2,7 @@ import { DEFAULT_RETRY } from '@releasegraph/connectors';
 import type { HubConfig } from './config.js';
 import type { DomainOptions } from './domain.js';
 import { ChangeKeyRules } from './modules/changes/change-key-rules.js';
-import { DEFAULT_NOTIFIED_EVENTS } from './modules/notifications/notifier.js';
+import { DEFAULT_NOTIFIED_EVENTS } from './modules/notifications/notification.service.js';
 import { RollbackMode } from './modules/verification/verification.entity.js';
 
 /** The domain's settings from the hub's configuration (units and defaults resolved). */

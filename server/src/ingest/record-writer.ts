@@ -5,7 +5,7 @@ import type { IngestRefs } from '../modules/common/ingest-refs.js';
 import type { DeploymentService } from '../modules/deployments/deployment.service.js';
 import type { EnvironmentService } from '../modules/environments/environment.service.js';
 import type { IncidentService } from '../modules/incidents/incident.service.js';
-import type { KpiSampleService } from '../modules/kpis/kpi-samples.js';
+import type { KpiSampleService } from '../modules/kpis/kpi-sample.service.js';
 import type { PipelineService } from '../modules/pipelines/pipeline.service.js';
 import type { ReleaseService } from '../modules/releases/release.service.js';
 import type { CatalogService } from '../modules/services/service.service.js';

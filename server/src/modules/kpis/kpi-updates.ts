@@ -1,4 +1,4 @@
-import type { KpiPoint, KpiSeriesService, KpiScope } from './kpi-reader.js';
+import type { KpiPoint, KpiSeriesService, KpiScope } from './kpi-series.service.js';
 
 /** The least time between two looks of one subscription (a chart at 10 updates/s still gets each). */
 const MIN_GAP_MS = 80;

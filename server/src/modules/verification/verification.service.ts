@@ -15,7 +15,7 @@ import type { ReleaseService } from '../releases/release.service.js';
 import { ROLLBACK_DECISION_LIFECYCLE } from './rollback-decision.lifecycle.js';
 import { fields, parseInput } from '../common/input.js';
 import { EnvironmentTier } from '../environments/environment.entity.js';
-import { KpiSnapshot, type KpiScope, type Observation } from '../kpis/kpi-reader.js';
+import { KpiSnapshot, type KpiScope, type Observation } from '../kpis/kpi-series.service.js';
 import { Comparator, RollbackDecision, RollbackDecisionStatus, RollbackMode, SuccessCriterion, VerdictOutcome } from './verification.entity.js';
 import type { CreateSuccessCriterionInput } from './verification.types.js';
 
