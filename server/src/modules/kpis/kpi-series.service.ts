@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { syntheticRunsOfScopes, syntheticSteps } from '../synthetics/synthetic-reads.js';
+import { rollupSteps, rollupsOfScopes } from '../telemetry/rollup-reads.js';
 import { quantileFromBuckets } from '../telemetry/rollup.js';
 
 /** Where a KPI is measured: a service's version in an environment (names, as telemetry carries them). */
@@ -21,13 +23,6 @@ export interface KpiPoint extends Observation {
 /** Metrics the hub computes from the OTLP rollups; others come only from monitoring sources (Prometheus). */
 const ROLLUP_METRICS = new Set(['error_rate', 'throughput', 'latency_p50', 'latency_p95', 'latency_p99']);
 const QUANTILE: Record<string, number> = { latency_p50: 0.5, latency_p95: 0.95, latency_p99: 0.99 };
-
-interface RollupRow {
-  slot: number;
-  bucket: number;
-  spans: string;
-  errors: string;
-}
 
 /** A built-in metric from rollup rows (latency buckets with their request and error counts) over a window of `seconds`. */
 export function rollupObservation(metric: string, buckets: ReadonlyArray<{ bucket: number; spans: number; errors: number }>, seconds: number): Observation {
@@ -64,24 +59,13 @@ export class KpiSnapshot {
     const params = [unique.map((s) => s.service), unique.map((s) => s.version), unique.map((s) => s.environment), from, to];
     const scoped = `unnest($1::text[], $2::text[], $3::text[]) AS scope(service, version, environment)`;
     const [rollups, samples, synthetics] = await Promise.all([
-      db.query(
-        `SELECT r.service, r.version, r.environment, (extract(epoch FROM r.minute) * 1000)::float8 AS minute_ms, r.bucket, r.spans::int AS spans, r.errors::int AS errors
-           FROM span_rollup r JOIN ${scoped} USING (service, version, environment)
-          WHERE r.minute >= date_trunc('minute', $4::timestamptz) AND r.minute < $5`,
-        params,
-      ) as Promise<Array<{ service: string; version: string; environment: string; minute_ms: number; bucket: number; spans: number; errors: number }>>,
+      rollupsOfScopes(db, unique, from, to),
       db.query(
         `SELECT k.metric, k.service, k.version, k.environment, (extract(epoch FROM k.at) * 1000)::float8 AS at_ms, k.value
            FROM kpi_sample k JOIN ${scoped} USING (service, version, environment) WHERE k.at >= $4 AND k.at < $5`,
         params,
       ) as Promise<Array<{ metric: string; service: string; version: string; environment: string; at_ms: number; value: number }>>,
-      db.query(
-        `SELECT s.name AS service, d.version, e.name AS environment, (extract(epoch FROM r.at) * 1000)::float8 AS at_ms, r.ok
-           FROM synthetic_result r JOIN deployment d ON d.id = r.deployment_id JOIN service s ON s.id = d.service_id JOIN environment e ON e.id = d.environment_id
-           JOIN ${scoped} ON scope.service = s.name AND scope.version = d.version AND scope.environment = e.name
-          WHERE r.at >= $4 AND r.at <= $5`,
-        params,
-      ) as Promise<Array<{ service: string; version: string; environment: string; at_ms: number; ok: boolean }>>,
+      syntheticRunsOfScopes(db, unique, from, to),
     ]);
     const group = <T, R>(rows: T[], key: (r: T) => string, map: (r: T) => R) => {
       const out = new Map<string, R[]>();
@@ -94,9 +78,9 @@ export class KpiSnapshot {
       return out;
     };
     return new KpiSnapshot(
-      group(rollups, scopeKey, (r) => ({ minuteMs: r.minute_ms, bucket: r.bucket, spans: r.spans, errors: r.errors })),
+      group(rollups, scopeKey, (r) => ({ minuteMs: r.minuteMs, bucket: r.bucket, spans: r.spans, errors: r.errors })),
       group(samples, scopeKey, (r) => ({ metric: r.metric, atMs: r.at_ms, value: r.value })),
-      group(synthetics, scopeKey, (r) => ({ atMs: r.at_ms, ok: r.ok })),
+      group(synthetics, scopeKey, (r) => ({ atMs: r.atMs, ok: r.ok })),
     );
   }
 
@@ -144,14 +128,8 @@ export class KpiSeriesService {
     const slotStart = (slot: number) => new Date(fromMs + slot * stepMs);
     if (metric === 'synthetic_success') {
       // The share of passing synthetic checks against deployments of this version.
-      const runs = (await this.db.query(
-        `SELECT floor(extract(epoch FROM r.at - $4::timestamptz) * 1000 / $6)::int AS slot, avg(CASE WHEN r.ok THEN 1 ELSE 0 END) AS value, count(*)::int AS samples
-           FROM synthetic_result r JOIN deployment d ON d.id = r.deployment_id JOIN service s ON s.id = d.service_id JOIN environment e ON e.id = d.environment_id
-          WHERE s.name = $1 AND e.name = $2 AND d.version = $3 AND r.at >= $4 AND r.at <= $5
-          GROUP BY 1 ORDER BY 1`,
-        [scope.service, scope.environment, scope.version, from, to, stepMs],
-      )) as Array<{ slot: number; value: number; samples: number }>;
-      return runs.map((r) => ({ at: slotStart(r.slot), value: Number(r.value), samples: r.samples }));
+      const runs = await syntheticSteps(this.db, scope, from, to, stepMs);
+      return runs.map((r) => ({ at: slotStart(r.slot), value: r.value, samples: r.samples }));
     }
     const sampled = (await this.db.query(
       `SELECT floor(extract(epoch FROM at - $5::timestamptz) * 1000 / $7)::int AS slot, avg(value) AS value, count(*)::int AS samples
@@ -161,13 +139,8 @@ export class KpiSeriesService {
     )) as Array<{ slot: number; value: number; samples: number }>;
     if (sampled.length || !ROLLUP_METRICS.has(metric)) return sampled.map((s) => ({ at: slotStart(s.slot), value: s.value, samples: s.samples }));
 
-    const rows = (await this.db.query(
-      `SELECT greatest(0, floor(extract(epoch FROM minute - $4::timestamptz) * 1000 / $6))::int AS slot, bucket, sum(spans) AS spans, sum(errors) AS errors
-         FROM span_rollup WHERE service = $1 AND environment = $2 AND version = $3 AND minute >= date_trunc('minute', $4::timestamptz) AND minute < $5
-        GROUP BY 1, 2 ORDER BY 1`,
-      [scope.service, scope.environment, scope.version, from, to, stepMs],
-    )) as RollupRow[];
-    const slots = new Map<number, RollupRow[]>();
+    const rows = await rollupSteps(this.db, scope, from, to, stepMs);
+    const slots = new Map<number, typeof rows>();
     for (const r of rows) slots.set(r.slot, [...(slots.get(r.slot) ?? []), r]);
     const windowSeconds = (slot: number) =>
       Math.max(1, (Math.min(to.getTime(), fromMs + (slot + 1) * stepMs) - Math.max(fromMs, fromMs + slot * stepMs)) / 1000);
@@ -175,7 +148,7 @@ export class KpiSeriesService {
       at: slotStart(slot),
       ...rollupObservation(
         metric,
-        buckets.map((b) => ({ bucket: b.bucket, spans: Number(b.spans), errors: Number(b.errors) })),
+        buckets.map((b) => ({ bucket: b.bucket, spans: b.spans, errors: b.errors })),
         windowSeconds(slot),
       ),
     }));
