@@ -27,6 +27,17 @@ const statusChange = <S extends string>(states: Record<string, S>) =>
   z.strictObject({ from: z.enum(Object.values(states) as [S, ...S[]]), to: z.enum(Object.values(states) as [S, ...S[]]), cause: causeSchema });
 const nullableText = z.string().nullable();
 
+/** A synthetic check's run against a deployment. */
+const syntheticResult = z.strictObject({
+  resultId: z.string(),
+  check: z.string(),
+  url: z.string(),
+  status: z.number().nullable(),
+  durationMs: z.number(),
+  traceId: z.string(),
+  error: nullableText,
+});
+
 interface EventSpec {
   subject: SubjectType;
   payload: z.ZodType;
@@ -76,32 +87,8 @@ export const EVENT_CATALOGUE = {
   'rollback.decided': spec('Deployment', row, 'The verifier decided a rollback: recommended, or done (automatic); the payload is the decision.'),
   'rollback.accepted': spec('Deployment', row, 'A person accepted a recommended rollback; the payload is the decision.'),
   'rollback.dismissed': spec('Deployment', row, 'A person dismissed a recommended rollback; the payload is the decision.'),
-  'synthetic.passed': spec(
-    'Deployment',
-    z.strictObject({
-      resultId: z.string(),
-      check: z.string(),
-      url: z.string(),
-      status: z.number().nullable(),
-      durationMs: z.number(),
-      traceId: z.string(),
-      error: nullableText,
-    }),
-    'A synthetic check of a deployment passed.',
-  ),
-  'synthetic.failed': spec(
-    'Deployment',
-    z.strictObject({
-      resultId: z.string(),
-      check: z.string(),
-      url: z.string(),
-      status: z.number().nullable(),
-      durationMs: z.number(),
-      traceId: z.string(),
-      error: nullableText,
-    }),
-    'A synthetic check of a deployment failed.',
-  ),
+  'synthetic.passed': spec('Deployment', syntheticResult, 'A synthetic check of a deployment passed.'),
+  'synthetic.failed': spec('Deployment', syntheticResult, 'A synthetic check of a deployment failed.'),
   'slo.created': spec('Slo', row, 'An SLO was defined.'),
   'slo.burn_alert': spec(
     'Slo',

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { IsNull, type DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Actor } from '../../write/actor.js';
-import type { WritePath } from '../../write/write-path.js';
+import type { WritePath, WriteTx } from '../../write/write-path.js';
 import { parseInput } from '../common/input.js';
 import { ConflictError } from '../../domain-errors.js';
 import { ApiToken } from './api-token.entity.js';
@@ -58,19 +58,7 @@ export class AuthService {
   async createToken(actor: Actor, input: { name: string; role: Role }): Promise<{ token: string; apiToken: ApiToken }> {
     const { name, role } = parseInput(tokenInput, input, 'input');
     const token = generateToken();
-    const apiToken = await this.writes.run(actor, async (tx) => {
-      const row = tx.manager.create(ApiToken, {
-        id: `rg:token:${crypto.randomUUID()}`,
-        name,
-        role,
-        tokenHash: hashToken(token),
-        createdBy: actor.name,
-        revokedAt: null,
-      });
-      await tx.manager.insert(ApiToken, row);
-      tx.record('token.created', { subjectId: row.id, payload: { name, role } });
-      return row;
-    });
+    const apiToken = await this.writes.run(actor, (tx) => insertToken(tx, actor, name, role, token));
     return { token, apiToken };
   }
 
@@ -91,17 +79,7 @@ export class AuthService {
         tx.record('token.updated', { subjectId: row.id, payload: { name, role, reason } });
         return tx.manager.merge(ApiToken, row, { role });
       }
-      const created = tx.manager.create(ApiToken, {
-        id: `rg:token:${crypto.randomUUID()}`,
-        name,
-        role,
-        tokenHash: hashToken(token),
-        createdBy: actor.name,
-        revokedAt: null,
-      });
-      await tx.manager.insert(ApiToken, created);
-      tx.record('token.created', { subjectId: created.id, payload: { name, role } });
-      return created;
+      return insertToken(tx, actor, name, role, token);
     });
     return apiToken ? { token, apiToken } : null;
   }
@@ -146,4 +124,19 @@ export class AuthService {
 
 export function actorOfToken(row: ApiToken): Actor {
   return { id: `token:${row.id}`, name: row.name, role: row.role };
+}
+
+/** A new token row for `token` (only its hash is stored), with its event. */
+async function insertToken(tx: WriteTx, actor: Actor, name: string, role: Role, token: string): Promise<ApiToken> {
+  const row = tx.manager.create(ApiToken, {
+    id: `rg:token:${crypto.randomUUID()}`,
+    name,
+    role,
+    tokenHash: hashToken(token),
+    createdBy: actor.name,
+    revokedAt: null,
+  });
+  await tx.manager.insert(ApiToken, row);
+  tx.record('token.created', { subjectId: row.id, payload: { name, role } });
+  return row;
 }
