@@ -3,7 +3,8 @@ import { STATE_MACHINES } from '../events/catalogue-docs.js';
 import { CHANGE_LIFECYCLE } from '../modules/changes/change.lifecycle.js';
 import { DEPLOYMENT_LIFECYCLE } from '../modules/deployments/deployment.lifecycle.js';
 import { INCIDENT_LIFECYCLE } from '../modules/incidents/incident.lifecycle.js';
-import { RELEASE_LIFECYCLE } from '../modules/releases/release.lifecycle.js';
+import { RELEASE_LIFECYCLE, rolloutMoves } from '../modules/releases/release.lifecycle.js';
+import { ReleaseStatus } from '../modules/releases/release.entity.js';
 import { STABILIZATION_WINDOW_LIFECYCLE } from '../modules/stabilization/stabilization-window.lifecycle.js';
 import { ROLLBACK_DECISION_LIFECYCLE } from '../modules/verification/rollback-decision.lifecycle.js';
 import { decide as decideTyped, movesOf, terminalStates, type CauseKind, type StateMachine } from './state-machine.js';
@@ -74,6 +75,42 @@ describe('release', () => {
     expect(decide(r, 'DEPLOYING', 'ROLLED_BACK', 'verifier').kind).toBe('move');
     expect(decide(r, 'STABILIZING', 'ROLLED_BACK', 'person').kind).toBe('move');
     expect(decide(r, 'DONE', 'ROLLED_BACK', 'verifier').kind).toBe('refused');
+  });
+});
+
+describe('a release following its deployments (rolloutMoves)', () => {
+  const S = ReleaseStatus;
+  const facts = (f: Partial<{ started: boolean; inProduction: boolean; rolledBack: boolean }>) => ({
+    started: true,
+    inProduction: false,
+    rolledBack: false,
+    ...f,
+  });
+  it('waits for a deployment to start', () => {
+    expect(rolloutMoves(S.PLANNED, facts({ started: false }))).toEqual([]);
+  });
+  it('DEPLOYING on the first start, then STABILIZING once every service is in production, never skipping a step', () => {
+    expect(rolloutMoves(S.PLANNED, facts({}))).toEqual([S.DEPLOYING]);
+    expect(rolloutMoves(S.SCHEDULED, facts({ inProduction: true }))).toEqual([S.DEPLOYING, S.STABILIZING]);
+    expect(rolloutMoves(S.DEPLOYING, facts({ inProduction: true }))).toEqual([S.STABILIZING]);
+    expect(rolloutMoves(S.STABILIZING, facts({ inProduction: true }))).toEqual([]);
+  });
+  it('ROLLED_BACK when production rolled back, while deploying or stabilizing only', () => {
+    expect(rolloutMoves(S.STABILIZING, facts({ rolledBack: true, inProduction: true }))).toEqual([S.ROLLED_BACK]);
+    expect(rolloutMoves(S.PLANNED, facts({ rolledBack: true }))).toEqual([S.DEPLOYING, S.ROLLED_BACK]);
+    expect(rolloutMoves(S.DONE, facts({ rolledBack: true }))).toEqual([]);
+  });
+  it('leaves a finished or cancelled release alone', () => {
+    for (const status of [S.DONE, S.CANCELLED, S.ROLLED_BACK]) expect(rolloutMoves(status, facts({ inProduction: true }))).toEqual([]);
+  });
+  it('makes only moves the table allows a rollout', () => {
+    for (const from of RELEASE_LIFECYCLE.states) {
+      let at = from;
+      for (const to of rolloutMoves(from, facts({ inProduction: true }))) {
+        expect(decide(RELEASE_LIFECYCLE, at, to, 'rollout').kind).toBe('move');
+        at = to;
+      }
+    }
   });
 });
 

@@ -35,3 +35,31 @@ export const RELEASE_LIFECYCLE: StateMachine<ReleaseStatus> = {
     CANCELLED: 'will not ship',
   },
 };
+
+/** What a release's deployments say, as `followDeployments` reads them. */
+export interface RolloutFacts {
+  /** A deployment of it has left PENDING. */
+  started: boolean;
+  /** Every service of the release (its planned ones, else those it deployed) SUCCEEDED in a PROD-tier environment. */
+  inProduction: boolean;
+  /** A deployment of it in a PROD-tier environment was rolled back. */
+  rolledBack: boolean;
+}
+
+/**
+ * The moves a release makes to follow its deployments, in order (each one a `rollout` transition):
+ * it never skips DEPLOYING, and from DONE, CANCELLED or ROLLED_BACK it makes none.
+ */
+export function rolloutMoves(status: ReleaseStatus, facts: RolloutFacts): ReleaseStatus[] {
+  if (!facts.started) return [];
+  const S = ReleaseStatus;
+  const moves: ReleaseStatus[] = [];
+  let at = status;
+  if (at === S.PLANNED || at === S.SCHEDULED) moves.push((at = S.DEPLOYING));
+  if (facts.rolledBack) {
+    if (at === S.DEPLOYING || at === S.STABILIZING) moves.push(S.ROLLED_BACK);
+  } else if (facts.inProduction && at === S.DEPLOYING) {
+    moves.push(S.STABILIZING);
+  }
+  return moves;
+}

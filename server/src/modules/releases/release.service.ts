@@ -13,7 +13,7 @@ import { definedOnly, fields, parseInput } from '../common/input.js';
 import { updateGraphRow } from '../common/upsert.js';
 import { assertServicesExist } from '../services/service.service.js';
 import { Priority, Release, ReleaseServiceLink, ReleaseStatus } from './release.entity.js';
-import { RELEASE_LIFECYCLE } from './release.lifecycle.js';
+import { RELEASE_LIFECYCLE, rolloutMoves } from './release.lifecycle.js';
 import type { CreateReleaseInput, ReleaseFilter, UpdateReleaseInput } from './release.types.js';
 
 const releaseFields = {
@@ -186,16 +186,9 @@ export class ReleaseService {
                   SELECT 1 FROM d WHERE d.service_id = s.service_id AND d.status = 'SUCCEEDED' AND d.tier = 'PROD')) AS in_production`,
       [releaseId],
     )) as Array<{ started: boolean; rolled_back: boolean; in_production: boolean }>;
-    if (!facts?.started) return;
-    const cause: Cause = { kind: 'rollout' };
-    const S = ReleaseStatus;
-    let status = release.status;
-    if (status === S.PLANNED || status === S.SCHEDULED) status = (await this.transition(tx, releaseId, S.DEPLOYING, cause)).status;
-    if (facts.rolled_back) {
-      if (status === S.DEPLOYING || status === S.STABILIZING) await this.transition(tx, releaseId, S.ROLLED_BACK, cause);
-    } else if (facts.in_production && status === S.DEPLOYING) {
-      await this.transition(tx, releaseId, S.STABILIZING, cause);
-    }
+    if (!facts) return;
+    const moves = rolloutMoves(release.status, { started: facts.started, inProduction: facts.in_production, rolledBack: facts.rolled_back });
+    for (const to of moves) await this.transition(tx, releaseId, to, { kind: 'rollout' });
   }
 
   /** The release of this version when exactly one release has it (versions are not unique across products). */
