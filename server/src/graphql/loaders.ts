@@ -1,28 +1,28 @@
 import type { DataSource } from 'typeorm';
-import { changeLoaders } from '../modules/changes/change.loaders.js';
-import { commitLoaders } from '../modules/commits/commit.loaders.js';
-import { deploymentLoaders } from '../modules/deployments/deployment.loaders.js';
-import { environmentLoaders } from '../modules/environments/environment.loaders.js';
-import { incidentLoaders } from '../modules/incidents/incident.loaders.js';
-import { pipelineLoaders } from '../modules/pipelines/pipeline.loaders.js';
-import { releaseLoaders } from '../modules/releases/release.loaders.js';
-import { serviceLoaders } from '../modules/services/service.loaders.js';
-import { verificationLoaders } from '../modules/verification/verification.loaders.js';
-import { stabilizationLoaders } from '../modules/stabilization/stabilization.loaders.js';
+import * as changes from '../modules/changes/index.js';
+import * as commits from '../modules/commits/index.js';
+import * as deployments from '../modules/deployments/index.js';
+import * as environments from '../modules/environments/index.js';
+import * as incidents from '../modules/incidents/index.js';
+import * as pipelines from '../modules/pipelines/index.js';
+import * as releases from '../modules/releases/index.js';
+import * as services from '../modules/services/index.js';
+import * as stabilization from '../modules/stabilization/index.js';
+import * as verification from '../modules/verification/index.js';
 
 /** Every relation field's DataLoader, for one GraphQL operation. */
 export function createLoaders(db: DataSource) {
   return {
-    ...serviceLoaders(db),
-    ...environmentLoaders(db),
-    ...releaseLoaders(db),
-    ...changeLoaders(db),
-    ...commitLoaders(db),
-    ...pipelineLoaders(db),
-    ...deploymentLoaders(db),
-    ...incidentLoaders(db),
-    ...verificationLoaders(db),
-    ...stabilizationLoaders(db),
+    ...services.loaders(db),
+    ...environments.loaders(db),
+    ...releases.loaders(db),
+    ...changes.loaders(db),
+    ...commits.loaders(db),
+    ...pipelines.loaders(db),
+    ...deployments.loaders(db),
+    ...incidents.loaders(db),
+    ...verification.loaders(db),
+    ...stabilization.loaders(db),
   };
 }
 

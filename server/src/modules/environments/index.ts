@@ -4,3 +4,5 @@ import { EnvironmentResolver } from './environment.resolver.js';
 /** Environments and their tiers. */
 export const entities = [Environment];
 export const resolvers = [EnvironmentResolver] as const;
+/** Its relation fields' DataLoaders, made per GraphQL operation. */
+export { environmentLoaders as loaders } from './environment.loaders.js';

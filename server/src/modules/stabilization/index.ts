@@ -4,3 +4,5 @@ import { ReleaseStabilizationResolver, StabilizationOwnerResolver, Stabilization
 /** Stabilization windows, owners and escalations. */
 export const entities = [StabilizationWindow, StabilizationOwner, Escalation];
 export const resolvers = [StabilizationResolver, StabilizationOwnerResolver, ReleaseStabilizationResolver] as const;
+/** Its relation fields' DataLoaders, made per GraphQL operation. */
+export { stabilizationLoaders as loaders } from './stabilization.loaders.js';
