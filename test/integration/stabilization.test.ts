@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gqlOk } from '../src/client.js';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { gqlOk, present } from '../src/client.js';
+import { CREATE_DEPLOYMENT, CREATE_ENVIRONMENT, CREATE_RELEASE, CREATE_SERVICE, UPDATE_RELEASE } from '../src/documents.js';
+import { graphql } from '../src/gql/index.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
 /*
@@ -13,9 +16,92 @@ import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-stabilize-'));
 let hub: TestHub;
-const call = <T = any>(query: string, variables: Record<string, unknown> = {}) => gqlOk<T>(hub.url, query, variables, ADMIN_TOKEN);
+const call = <R, V>(document: TypedDocumentNode<R, V>, variables: V) => gqlOk(hub.url, document, variables, ADMIN_TOKEN);
 const MIN = 60_000;
 let prod = '';
+
+const CREATE_CRITERION = graphql(`
+  mutation StabilizationCreateCriterion($i: CreateSuccessCriterionInput!) {
+    createSuccessCriterion(input: $i) {
+      id
+    }
+  }
+`);
+const RELEASE_WINDOW = graphql(`
+  query StabilizationReleaseWindow($id: ID!) {
+    release(id: $id) {
+      status
+      stabilization {
+        id
+        status
+        startsAt
+        endsAt
+        owners {
+          owner
+          service {
+            name
+          }
+        }
+        escalations {
+          id
+          level
+          paged
+          status
+          reason
+        }
+      }
+    }
+  }
+`);
+const ASSIGN_OWNER = graphql(`
+  mutation StabilizationAssignOwner($w: ID!, $s: ID!) {
+    assignStabilizationOwner(windowId: $w, serviceId: $s, owner: "dave") {
+      id
+    }
+  }
+`);
+const ACKNOWLEDGE = graphql(`
+  mutation StabilizationAcknowledge($id: ID!) {
+    acknowledgeEscalation(id: $id) {
+      status
+    }
+  }
+`);
+const RESOLVE = graphql(`
+  mutation StabilizationResolve($id: ID!) {
+    resolveEscalation(id: $id) {
+      status
+    }
+  }
+`);
+const DISMISS_ROLLBACK = graphql(`
+  mutation StabilizationDismissRollback($id: ID!) {
+    dismissRollbackDecision(id: $id) {
+      status
+    }
+  }
+`);
+const RELEASE_INCIDENTS = graphql(`
+  query StabilizationReleaseIncidents($id: ID!) {
+    release(id: $id) {
+      incidents {
+        key
+      }
+    }
+  }
+`);
+const RELEASE_LOG = graphql(`
+  query StabilizationReleaseLog($id: ID!) {
+    releaseEventLog(filter: { releaseId: $id }, first: 100) {
+      edges {
+        node {
+          type
+          actor
+        }
+      }
+    }
+  }
+`);
 
 beforeAll(async () => {
   const file = path.join(dir, 'releasegraph.yaml');
@@ -33,10 +119,8 @@ stabilization:
 `,
   );
   hub = await startTestHub({ env: { RELEASEGRAPH_CONFIG: file } });
-  prod = (await call(`mutation { createEnvironment(input: { name: "prod", tier: PROD }) { id } }`)).createEnvironment.id;
-  await call(
-    `mutation { createSuccessCriterion(input: { metric: "error_rate", comparator: LT, threshold: 0.05, windowSeconds: 600, minSamples: 10 }) { id } }`,
-  );
+  prod = (await call(CREATE_ENVIRONMENT, { i: { name: 'prod', tier: 'PROD' } })).createEnvironment.id;
+  await call(CREATE_CRITERION, { i: { metric: 'error_rate', comparator: 'LT', threshold: 0.05, windowSeconds: 600, minSamples: 10 } });
 });
 afterAll(async () => {
   await hub?.close();
@@ -45,16 +129,14 @@ afterAll(async () => {
 
 /** A release of one service, deployed to production successfully. */
 async function shipped(service: string, version: string) {
-  const serviceId = (await call(`mutation($n: String!) { createService(input: { name: $n }) { id } }`, { n: service })).createService.id as string;
-  const release = (
-    await call(`mutation($n: String!, $v: String!) { createRelease(input: { name: $n, version: $v }) { id } }`, { n: `${service} ${version}`, v: version })
-  ).createRelease.id as string;
-  await call(`mutation($id: ID!) { updateRelease(input: { id: $id, status: DEPLOYING }) { id } }`, { id: release });
+  const serviceId = (await call(CREATE_SERVICE, { i: { name: service } })).createService.id;
+  const release = (await call(CREATE_RELEASE, { i: { name: `${service} ${version}`, version } })).createRelease.id;
+  await call(UPDATE_RELEASE, { i: { id: release, status: 'DEPLOYING' } });
   const deployment = (
-    await call(`mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id } }`, {
-      i: { serviceId, environmentId: prod, version, releaseId: release, status: 'SUCCEEDED', startedAt: new Date(Date.now() - 5 * MIN) },
+    await call(CREATE_DEPLOYMENT, {
+      i: { serviceId, environmentId: prod, version, releaseId: release, status: 'SUCCEEDED', startedAt: new Date(Date.now() - 5 * MIN).toISOString() },
     })
-  ).createDeployment.id as string;
+  ).createDeployment.id;
   return { serviceId, release, deployment };
 }
 
@@ -90,39 +172,39 @@ async function breaks(service: string, version: string) {
   await hub.domain.verifier.evaluate(new Date(Date.now() + 1000));
 }
 
-const windowOf = (release: string) =>
-  call(
-    `query($id: ID!) { release(id: $id) { status stabilization { id status startsAt endsAt owners { owner service { name } } escalations { id level paged status reason } } } }`,
-    { id: release },
-  ).then((r) => r.release);
+const windowOf = (release: string) => call(RELEASE_WINDOW, { id: release }).then((r) => present(r.release, 'the release'));
+/** The release's stabilization window, failing the test when it has none. */
+const stabilizationOf = async (release: string) => present((await windowOf(release)).stabilization, 'a stabilization window');
+/** The first escalation of the release's window, failing the test when there is none. */
+const firstEscalation = async (release: string) => present((await stabilizationOf(release)).escalations[0], 'an escalation');
 
 describe('stabilization windows', () => {
   it('opens a window with the rotation owner, pages the owner on an anomaly, and climbs the levels on time until acknowledged', async () => {
     const t0 = Date.now();
     const { release, deployment } = await shipped('payments', '5.0.0');
     await hub.domain.stabilization.tick(new Date(t0));
-    let w = await windowOf(release);
+    const w = await windowOf(release);
     expect(w.status).toBe('STABILIZING');
     expect(w.stabilization).toMatchObject({ status: 'OPEN', owners: [{ owner: 'alice', service: { name: 'payments' } }], escalations: [] });
-    expect(new Date(w.stabilization.endsAt).getTime() - new Date(w.stabilization.startsAt).getTime()).toBe(72 * 60 * MIN);
+    const opened = present(w.stabilization, 'a stabilization window');
+    expect(new Date(opened.endsAt).getTime() - new Date(opened.startsAt).getTime()).toBe(72 * 60 * MIN);
 
     await breaks('payments', '5.0.0');
     await hub.domain.stabilization.tick(new Date(t0));
-    w = await windowOf(release);
-    expect(w.stabilization.escalations).toEqual([
+    expect((await stabilizationOf(release)).escalations).toEqual([
       { id: expect.any(String), level: 1, paged: 'alice', status: 'OPEN', reason: 'error_rate 1 failed its criterion (LT 0.05)' },
     ]);
 
     const levels = async (minutes: number) => {
       await hub.domain.stabilization.tick(new Date(t0 + minutes * MIN));
-      const [x] = (await windowOf(release)).stabilization.escalations;
+      const x = await firstEscalation(release);
       return [x.level, x.paged];
     };
     expect(await levels(14)).toEqual([1, 'alice']);
     expect(await levels(16)).toEqual([2, 'payments-lead']);
     expect(await levels(31)).toEqual([3, 'head-of-engineering']);
     expect(await levels(120)).toEqual([3, 'head-of-engineering']);
-    const steps = await hub.db.query(
+    const steps = await hub.db.query<{ type: string; paged: string | null }[]>(
       `SELECT type, payload->>'paged' AS paged FROM release_event WHERE release_id = $1 AND type LIKE 'escalation.%' ORDER BY id`,
       [release],
     );
@@ -138,34 +220,33 @@ describe('stabilization windows', () => {
     const t0 = Date.now();
     const { release, serviceId } = await shipped('search', '8.0.0');
     await hub.domain.stabilization.tick(new Date(t0));
-    const windowId = (await windowOf(release)).stabilization.id;
-    const handed = await call(`mutation($w: ID!, $s: ID!) { assignStabilizationOwner(windowId: $w, serviceId: $s, owner: "dave") { id } }`, {
-      w: windowId,
-      s: serviceId,
-    });
+    const windowId = (await stabilizationOf(release)).id;
+    const handed = await call(ASSIGN_OWNER, { w: windowId, s: serviceId });
     expect(handed.assignStabilizationOwner.id).toBe(windowId);
 
     await breaks('search', '8.0.0');
     await hub.domain.stabilization.tick(new Date(t0 + MIN));
-    let [x] = (await windowOf(release)).stabilization.escalations;
+    let x = await firstEscalation(release);
     expect(x).toMatchObject({ level: 1, paged: 'dave' });
-    await call(`mutation($id: ID!) { acknowledgeEscalation(id: $id) { status } }`, { id: x.id });
+    await call(ACKNOWLEDGE, { id: x.id });
     await hub.domain.stabilization.tick(new Date(t0 + 40 * MIN));
-    [x] = (await windowOf(release)).stabilization.escalations;
+    x = await firstEscalation(release);
     expect(x).toMatchObject({ level: 1, paged: 'dave', status: 'ACKNOWLEDGED' });
 
     // 72 h later the page is acknowledged but not resolved, and the rollback recommendation is pending: extended.
     await hub.domain.stabilization.tick(new Date(t0 + 72 * 60 * MIN + MIN));
-    expect((await windowOf(release)).stabilization.status).toBe('EXTENDED');
-    await call(`mutation($id: ID!) { resolveEscalation(id: $id) { status } }`, { id: x.id });
-    const decision = await hub.db.query(`SELECT id FROM rollback_decision WHERE release_id = $1`, [release]);
-    await call(`mutation($id: ID!) { dismissRollbackDecision(id: $id) { status } }`, { id: decision[0].id });
+    expect((await stabilizationOf(release)).status).toBe('EXTENDED');
+    await call(RESOLVE, { id: x.id });
+    const decision = await hub.db.query<{ id: string }[]>(`SELECT id FROM rollback_decision WHERE release_id = $1`, [release]);
+    await call(DISMISS_ROLLBACK, { id: present(decision[0], 'a rollback decision').id });
     await hub.domain.stabilization.tick(new Date(t0 + 74 * 60 * MIN));
     const closed = await windowOf(release);
-    expect(closed.stabilization.status).toBe('STABLE');
+    expect(present(closed.stabilization, 'a stabilization window').status).toBe('STABLE');
     expect(closed.status).toBe('DONE');
-    const events = await hub.db.query(`SELECT type FROM release_event WHERE release_id = $1 AND type LIKE 'stabilization.%' ORDER BY id`, [release]);
-    expect(events.map((e: { type: string }) => e.type)).toEqual([
+    const events = await hub.db.query<{ type: string }[]>(`SELECT type FROM release_event WHERE release_id = $1 AND type LIKE 'stabilization.%' ORDER BY id`, [
+      release,
+    ]);
+    expect(events.map((e) => e.type)).toEqual([
       'stabilization.opened',
       'stabilization.owner_assigned',
       'stabilization.handoff',
@@ -177,17 +258,16 @@ describe('stabilization windows', () => {
 
 describe('the rotation', () => {
   it("gives the n-th window of a service the rotation's n-th person, windows of one round in the order production succeeded", async () => {
-    const serviceId = (await call(`mutation { createService(input: { name: "cart" }) { id } }`)).createService.id as string;
+    const serviceId = (await call(CREATE_SERVICE, { i: { name: 'cart' } })).createService.id;
     const ship = async (version: string) => {
-      const release = (await call(`mutation($v: String!) { createRelease(input: { name: "cart", version: $v }) { id } }`, { v: version })).createRelease
-        .id as string;
-      await call(`mutation($id: ID!) { updateRelease(input: { id: $id, status: DEPLOYING }) { id } }`, { id: release });
-      await call(`mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id } }`, {
-        i: { serviceId, environmentId: prod, version, releaseId: release, status: 'SUCCEEDED', startedAt: new Date(Date.now() - 5 * MIN) },
+      const release = (await call(CREATE_RELEASE, { i: { name: 'cart', version } })).createRelease.id;
+      await call(UPDATE_RELEASE, { i: { id: release, status: 'DEPLOYING' } });
+      await call(CREATE_DEPLOYMENT, {
+        i: { serviceId, environmentId: prod, version, releaseId: release, status: 'SUCCEEDED', startedAt: new Date(Date.now() - 5 * MIN).toISOString() },
       });
       return release;
     };
-    const ownersOf = async (release: string) => (await windowOf(release)).stabilization.owners.map((o: { owner: string }) => o.owner);
+    const ownersOf = async (release: string) => (await stabilizationOf(release)).owners.map((o) => o.owner);
 
     const first = await ship('1.0.0');
     await hub.domain.stabilization.tick(new Date());
@@ -207,7 +287,7 @@ describe('incidents during stabilization', () => {
     await failingTraffic('ledger', '2.0.0');
     await hub.domain.spikes.tick(new Date(Date.now() + 1000)); // Releasegraph opens an incident on the spike
     await hub.domain.stabilization.tick(new Date(t0 + 60_000));
-    const escalations = (await windowOf(release)).stabilization.escalations;
+    const escalations = (await stabilizationOf(release)).escalations;
     expect(escalations).toEqual([
       expect.objectContaining({
         level: 1,
@@ -216,14 +296,9 @@ describe('incidents during stabilization', () => {
       }),
     ]);
     // The incident came without a release; its most likely suspect belongs to this one, so the release shows it.
-    const linked = await gqlOk<any>(hub.url, 'query($id: ID!) { release(id: $id) { incidents { key } } }', { id: release }, ADMIN_TOKEN);
-    expect(linked.release.incidents).toEqual([{ key: expect.stringMatching(/^RG-ledger-2\.0\.0-prod-/) }]);
-    const log = await gqlOk<any>(
-      hub.url,
-      'query($id: ID!) { releaseEventLog(filter: { releaseId: $id }, first: 100) { edges { node { type actor } } } }',
-      { id: release },
-      ADMIN_TOKEN,
-    );
-    expect(log.releaseEventLog.edges.map((e: any) => e.node)).toContainEqual({ type: 'incident.release_linked', actor: expect.any(String) });
+    const linked = await call(RELEASE_INCIDENTS, { id: release });
+    expect(present(linked.release, 'the release').incidents).toEqual([{ key: expect.stringMatching(/^RG-ledger-2\.0\.0-prod-/) }]);
+    const log = await call(RELEASE_LOG, { id: release });
+    expect(log.releaseEventLog.edges.map((e) => e.node)).toContainEqual({ type: 'incident.release_linked', actor: expect.any(String) });
   });
 });
