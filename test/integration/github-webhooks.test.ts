@@ -4,12 +4,46 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gqlOk } from '../src/client.js';
+import { graphql } from '../src/gql/index.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
 const SECRET = 'webhook-secret-for-tests';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-hooks-'));
 const configFile = path.join(dir, 'releasegraph.yaml');
 fs.writeFileSync(configFile, 'connectors:\n  - id: github\n    kind: github\n    webhookSecret: ${TEST_GH_SECRET}\n');
+
+const CONNECTOR_HEALTH = graphql(`
+  query GithubWebhooksConnectorHealth {
+    connectors {
+      id
+      kind
+      status
+      lastError
+    }
+  }
+`);
+const COMMIT_AND_CONNECTORS = graphql(`
+  query GithubWebhooksCommitAndConnectors($sha: String!) {
+    commits(filter: { sha: $sha }) {
+      edges {
+        node {
+          sha
+          changeKeys
+          origin {
+            connector
+            entity
+            sourceId
+          }
+        }
+      }
+    }
+    connectors {
+      id
+      status
+      lastSuccessAt
+    }
+  }
+`);
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -32,7 +66,7 @@ function pushBody(sha: string, message: string): string {
 const sign = (body: string, secret = SECRET) => 'sha256=' + crypto.createHmac('sha256', secret).update(body).digest('hex');
 const post = (body: string, headers: Record<string, string>) =>
   fetch(`${hub.url}/hooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', ...headers }, body });
-const commitRows = (sha: string) => hub.db.query('SELECT id, change_keys FROM commit WHERE sha = $1', [sha]);
+const commitRows = (sha: string) => hub.db.query<{ id: string; change_keys: string[] }[]>('SELECT id, change_keys FROM commit WHERE sha = $1', [sha]);
 
 describe('GitHub push webhooks at /hooks/github', () => {
   it('refuses bad signatures with 401 and writes nothing', async () => {
@@ -43,8 +77,8 @@ describe('GitHub push webhooks at /hooks/github', () => {
     expect((await post(body.replace('retry', 'retr0'), { 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': sign(body) })).status).toBe(401);
     await hub.domain.connectors.settled();
     expect(await commitRows(sha)).toEqual([]);
-    expect(await hub.db.query(`SELECT count(*)::int AS n FROM webhook_delivery WHERE status = 'pending'`)).toEqual([{ n: 0 }]);
-    const health = await gqlOk<any>(hub.url, '{ connectors { id kind status lastError } }', {}, ADMIN_TOKEN);
+    expect(await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM webhook_delivery WHERE status = 'pending'`)).toEqual([{ n: 0 }]);
+    const health = await gqlOk(hub.url, CONNECTOR_HEALTH, {}, ADMIN_TOKEN);
     expect(health.connectors).toEqual([{ id: 'github', kind: 'github', status: 'FAILING', lastError: expect.stringMatching(/X-Hub-Signature-256/) }]);
   });
 
@@ -59,15 +93,12 @@ describe('GitHub push webhooks at /hooks/github', () => {
     expect(outcomes.filter((o) => o.outcome === 'duplicate')).toHaveLength(49);
     await hub.domain.connectors.settled();
     expect(await commitRows(sha)).toEqual([{ id: `github:commit:acme/payments@${sha}`, change_keys: ['CHG0031234'] }]);
-    const events = await hub.db.query(`SELECT type, actor FROM release_event WHERE subject_id = $1`, [`github:commit:acme/payments@${sha}`]);
+    const events = await hub.db.query<{ type: string; actor: string }[]>(`SELECT type, actor FROM release_event WHERE subject_id = $1`, [
+      `github:commit:acme/payments@${sha}`,
+    ]);
     expect(events).toEqual([{ type: 'commit.created', actor: 'github' }]);
 
-    const data = await gqlOk<any>(
-      hub.url,
-      'query($sha: String!) { commits(filter: { sha: $sha }) { edges { node { sha changeKeys origin { connector entity sourceId } } } } connectors { id status lastSuccessAt } }',
-      { sha },
-      ADMIN_TOKEN,
-    );
+    const data = await gqlOk(hub.url, COMMIT_AND_CONNECTORS, { sha }, ADMIN_TOKEN);
     expect(data.commits.edges).toEqual([{ node: { sha, changeKeys: ['CHG0031234'], origin: { connector: 'github', entity: 'push', sourceId: sha } } }]);
     expect(data.connectors[0]).toMatchObject({ id: 'github', status: 'OK', lastSuccessAt: expect.any(String) });
   });

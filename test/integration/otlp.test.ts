@@ -14,13 +14,43 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, gql, gqlOk } from '../src/client.js';
+import { codeOf, gql, gqlOk, present } from '../src/client.js';
+import { graphql } from '../src/gql/index.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
 const MAX_BODY = 256 * 1024;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-otlp-'));
 const configFile = path.join(dir, 'releasegraph.yaml');
 fs.writeFileSync(configFile, `telemetry:\n  maxBodyBytes: ${MAX_BODY}\n  retention: 72h\n  grace: 10m\n`);
+
+const TRACE = graphql(`
+  query OtlpTrace($id: String!) {
+    trace(traceId: $id) {
+      traceId
+      spans {
+        name
+        kind
+        status
+        statusMessage
+        service
+        version
+        environment
+        parentSpanId
+      }
+      logs {
+        body
+        severityNumber
+      }
+    }
+  }
+`);
+const MALFORMED_TRACE = graphql(`
+  query OtlpMalformedTrace {
+    trace(traceId: "xyz") {
+      traceId
+    }
+  }
+`);
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -66,13 +96,17 @@ const exportWith = <T>(exporter: { export(items: T[], done: (r: ExportResult) =>
   new Promise<ExportResult>((resolve) => exporter.export(items, resolve));
 
 const spansOfTrace = (traceId: string) =>
-  hub.db.query('SELECT span_id, service, version, environment, is_error, kind FROM span WHERE trace_id = $1 ORDER BY kind', [traceId]) as Promise<
-    Array<{ service: string; version: string; environment: string; is_error: boolean; kind: number }>
-  >;
+  hub.db.query<Array<{ span_id: string; service: string; version: string; environment: string; is_error: boolean; kind: number }>>(
+    'SELECT span_id, service, version, environment, is_error, kind FROM span WHERE trace_id = $1 ORDER BY kind',
+    [traceId],
+  );
 const rollupTotals = (service: string, version: string) =>
   hub.db
-    .query('SELECT sum(spans)::int AS spans, sum(errors)::int AS errors FROM span_rollup WHERE service = $1 AND version = $2', [service, version])
-    .then((rows: Array<{ spans: number | null; errors: number | null }>) => rows[0]);
+    .query<Array<{ spans: number | null; errors: number | null }>>(
+      'SELECT sum(spans)::int AS spans, sum(errors)::int AS errors FROM span_rollup WHERE service = $1 AND version = $2',
+      [service, version],
+    )
+    .then((rows) => rows[0]);
 
 describe('OTLP/HTTP receiver fed by the OpenTelemetry JS SDK', () => {
   it('stores spans and logs exported as OTLP/JSON, maps service, version and environment, and rolls up server spans', async () => {
@@ -92,23 +126,23 @@ describe('OTLP/HTTP receiver fed by the OpenTelemetry JS SDK', () => {
       ['payments', '3.1.0', 'prod', 3, false],
     ]);
     expect(await spansOfTrace(healthy)).toHaveLength(2);
-    expect(await hub.db.query('SELECT trace_id FROM error_trace WHERE trace_id = ANY($1)', [[failed, healthy]])).toEqual([{ trace_id: failed }]);
+    expect(await hub.db.query<{ trace_id: string }[]>('SELECT trace_id FROM error_trace WHERE trace_id = ANY($1)', [[failed, healthy]])).toEqual([
+      { trace_id: failed },
+    ]);
     // Two server spans, one an error; client spans are not counted twice.
     expect(await rollupTotals('payments', '3.1.0')).toEqual({ spans: 2, errors: 1 });
-    const logRows = await hub.db.query('SELECT trace_id, body, severity_number FROM log_record WHERE trace_id = $1', [failed]);
+    const logRows = await hub.db.query<{ trace_id: string; body: string; severity_number: number }[]>(
+      'SELECT trace_id, body, severity_number FROM log_record WHERE trace_id = $1',
+      [failed],
+    );
     expect(logRows).toEqual([{ trace_id: failed, body: 'card authorisation timed out', severity_number: SeverityNumber.ERROR }]);
-    const sightings = await hub.db.query(
+    const sightings = await hub.db.query<{ version: string | null }[]>(
       `SELECT payload->>'version' AS version FROM release_event WHERE type = 'telemetry.version_observed' AND payload->>'service' = 'payments'`,
     );
     expect(sightings).toEqual([{ version: '3.1.0' }]);
 
     // An analyst reads the failed trace back: its spans across the service and its log.
-    const read = await gqlOk<any>(
-      hub.url,
-      'query($id: String!) { trace(traceId: $id) { traceId spans { name kind status statusMessage service version environment parentSpanId } logs { body severityNumber } } }',
-      { id: failed },
-      ADMIN_TOKEN,
-    );
+    const read = await gqlOk(hub.url, TRACE, { id: failed }, ADMIN_TOKEN);
     expect(read.trace).toEqual({
       traceId: failed,
       spans: expect.arrayContaining([
@@ -135,8 +169,8 @@ describe('OTLP/HTTP receiver fed by the OpenTelemetry JS SDK', () => {
       ]),
       logs: [{ body: 'card authorisation timed out', severityNumber: SeverityNumber.ERROR }],
     });
-    expect(read.trace.spans).toHaveLength(2);
-    const bad = await gql(hub.url, '{ trace(traceId: "xyz") { traceId } }', {}, ADMIN_TOKEN);
+    expect(present(read.trace, 'the trace').spans).toHaveLength(2);
+    const bad = await gql(hub.url, MALFORMED_TRACE, {}, ADMIN_TOKEN);
     expect(codeOf(bad)).toBe('BAD_USER_INPUT');
   });
 
@@ -157,7 +191,9 @@ describe('OTLP/HTTP receiver fed by the OpenTelemetry JS SDK', () => {
       ['ledger', '1.8.2', 'staging', true],
       ['ledger', '1.8.2', 'staging', false],
     ]);
-    expect(await hub.db.query(`SELECT body FROM log_record WHERE service = 'ledger' ORDER BY body`)).toEqual([{ body: 'card authorisation timed out' }]);
+    expect(await hub.db.query<{ body: string }[]>(`SELECT body FROM log_record WHERE service = 'ledger' ORDER BY body`)).toEqual([
+      { body: 'card authorisation timed out' },
+    ]);
   });
 
   it('counts a retried export once', async () => {
@@ -167,7 +203,7 @@ describe('OTLP/HTTP receiver fed by the OpenTelemetry JS SDK', () => {
     const exporter = new JsonTraceExporter({ url: `${hub.url}/v1/traces` });
     for (let i = 0; i < 3; i++) expect((await exportWith<ReadableSpan>(exporter, service.finishedSpans())).code).toBe(ExportResultCode.SUCCESS);
     expect(await rollupTotals('retry-svc', '2.0.0')).toEqual({ spans: 2, errors: 1 });
-    expect(await hub.db.query(`SELECT count(*)::int AS n FROM span WHERE service = 'retry-svc'`)).toEqual([{ n: 4 }]);
+    expect(await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM span WHERE service = 'retry-svc'`)).toEqual([{ n: 4 }]);
   });
 });
 
@@ -220,7 +256,7 @@ describe('OTLP/HTTP status codes', () => {
     const res = await postTraces(zlib.gzipSync(body), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ partialSuccess: { rejectedSpans: 2, errorMessage: 'traceId must be 16 bytes (32 hex digits)' } });
-    expect(await hub.db.query(`SELECT span_id FROM span WHERE service = 'partial-svc'`)).toEqual([{ span_id: good.spanId }]);
+    expect(await hub.db.query<{ span_id: string }[]>(`SELECT span_id FROM span WHERE service = 'partial-svc'`)).toEqual([{ span_id: good.spanId }]);
   });
 });
 
@@ -232,7 +268,7 @@ describe('values PostgreSQL cannot hold', () => {
     const res = await postTraces(JSON.stringify(tracesBody([clean, badKind, farFuture], 'odd-svc')));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ partialSuccess: { rejectedSpans: 2, errorMessage: expect.stringMatching(/kind or status.code|year 9999/) } });
-    expect(await hub.db.query(`SELECT name, attributes FROM span WHERE service = 'odd-svc'`)).toEqual([
+    expect(await hub.db.query<{ name: string; attributes: unknown }[]>(`SELECT name, attributes FROM span WHERE service = 'odd-svc'`)).toEqual([
       { name: 'GET /ab', attributes: { note: 'half \ufffd pair' } },
     ]);
   });
@@ -248,7 +284,9 @@ describe('telemetry retention', () => {
     );
     expect((await postTraces(JSON.stringify(body))).status).toBe(200);
     const count = async () =>
-      (await hub.db.query(`SELECT trace_id, count(*)::int AS n FROM span WHERE service = 'retention-svc' GROUP BY trace_id ORDER BY n DESC`)) as unknown[];
+      hub.db.query<{ trace_id: string; n: number }[]>(
+        `SELECT trace_id, count(*)::int AS n FROM span WHERE service = 'retention-svc' GROUP BY trace_id ORDER BY n DESC`,
+      );
     const inAnHour = new Date(Date.now() + 3_600_000);
     await hub.domain.telemetry.sweep(inAnHour);
     expect(await count()).toEqual([{ trace_id: errorTrace, n: 2 }]);
@@ -268,13 +306,13 @@ describe('an OTLP receiver with a token', () => {
         fetch(`${guarded.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       expect((await send({})).status).toBe(401);
       expect((await send({ authorization: 'Bearer not-the-token-at-all' })).status).toBe(401);
-      expect(await guarded.db.query(`SELECT count(*)::int AS n FROM span`)).toEqual([{ n: 0 }]);
+      expect(await guarded.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM span`)).toEqual([{ n: 0 }]);
       // The SDK's exporter sends it through its `headers` option.
       const service = instrumentedService({ 'service.name': 'guarded-svc', 'service.version': '1.0.0' });
       handleRequest(service, '/x', false);
       const exporter = new ProtoTraceExporter({ url: `${guarded.url}/v1/traces`, headers: { authorization: 'Bearer otlp-token-0123456789' } });
       expect((await exportWith<ReadableSpan>(exporter, service.finishedSpans())).code).toBe(ExportResultCode.SUCCESS);
-      expect(await guarded.db.query(`SELECT count(*)::int AS n FROM span`)).toEqual([{ n: 2 }]);
+      expect(await guarded.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM span`)).toEqual([{ n: 2 }]);
     } finally {
       await guarded.close();
     }

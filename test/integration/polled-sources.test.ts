@@ -5,7 +5,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gqlOk } from '../src/client.js';
+import { gqlOk, present } from '../src/client.js';
+import { CREATE_RELEASE } from '../src/documents.js';
+import { graphql } from '../src/gql/index.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 import { freePort, hasProgram, startProcess, waitFor } from '../src/processes.js';
 
@@ -13,6 +15,28 @@ import { freePort, hasProgram, startProcess, waitFor } from '../src/processes.js
  * Polled sources with real peers: a git repository made here, read with the git CLI, and Debian's
  * Prometheus scraping a small target, queried by the Prometheus connector.
  */
+
+const RELEASE_TAGS = graphql(`
+  query PolledSourcesReleaseTags($id: ID!) {
+    release(id: $id) {
+      tags {
+        name
+        commit {
+          message
+        }
+      }
+    }
+  }
+`);
+const CONNECTOR_LAG = graphql(`
+  query PolledSourcesConnectorLag {
+    connectors {
+      id
+      status
+      lag
+    }
+  }
+`);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-polled-'));
 const repo = path.join(dir, 'payments');
@@ -101,32 +125,27 @@ afterAll(async () => {
 
 describe('the git connector on a real repository', () => {
   it('reads commits with their change keys and tags, links the tag to its release, and reads only new commits after', async () => {
-    const release = await gqlOk<{ createRelease: { id: string } }>(
-      hub.url,
-      'mutation { createRelease(input: { name: "Payments 1.4", version: "1.4.0" }) { id } }',
-      {},
-      ADMIN_TOKEN,
-    );
+    const release = await gqlOk(hub.url, CREATE_RELEASE, { i: { name: 'Payments 1.4', version: '1.4.0' } }, ADMIN_TOKEN);
     // The hub read the repository at start-up, before the release was planned: the tag joins the release when it is created.
     await hub.domain.connectors.poll('git-payments');
 
-    const commits = (await hub.db.query(`SELECT message, change_keys FROM commit WHERE repository = 'acme/payments' ORDER BY message`)) as unknown[];
+    const commits = await hub.db.query<{ message: string; change_keys: string[] }[]>(
+      `SELECT message, change_keys FROM commit WHERE repository = 'acme/payments' ORDER BY message`,
+    );
     expect(commits).toEqual([
       { message: 'CHG0050001: retry card authorisation on timeout', change_keys: ['CHG0050001'] },
       { message: 'Initial payments service', change_keys: [] },
     ]);
-    const tagged = await gqlOk<any>(
-      hub.url,
-      'query($id: ID!) { release(id: $id) { tags { name commit { message } } } }',
-      { id: release.createRelease.id },
-      ADMIN_TOKEN,
-    );
-    expect(tagged.release.tags).toEqual([{ name: 'v1.4.0', commit: { message: 'CHG0050001: retry card authorisation on timeout' } }]);
+    const tagged = await gqlOk(hub.url, RELEASE_TAGS, { id: release.createRelease.id }, ADMIN_TOKEN);
+    expect(present(tagged.release, 'the release').tags).toEqual([{ name: 'v1.4.0', commit: { message: 'CHG0050001: retry card authorisation on timeout' } }]);
 
     const sha = commit('OPS-77: log the gateway latency');
-    const lastEvent = ((await hub.db.query('SELECT max(id)::text AS id FROM release_event')) as Array<{ id: string }>)[0]!.id;
+    const lastEvent = (await hub.db.query<Array<{ id: string }>>('SELECT max(id)::text AS id FROM release_event'))[0]!.id;
     await hub.domain.connectors.poll('git-payments');
-    const fresh = await hub.db.query(`SELECT type, subject_id FROM release_event WHERE id > $1 AND type LIKE 'commit.%'`, [lastEvent]);
+    const fresh = await hub.db.query<{ type: string; subject_id: string }[]>(
+      `SELECT type, subject_id FROM release_event WHERE id > $1 AND type LIKE 'commit.%'`,
+      [lastEvent],
+    );
     expect(fresh).toEqual([{ type: 'commit.created', subject_id: `git-payments:commit:acme/payments@${sha}` }]);
 
     // GitHub reports the same commit when it is pushed: still one commit.
@@ -143,8 +162,8 @@ describe('the git connector on a real repository', () => {
     });
     expect(res.status).toBe(202);
     await hub.domain.connectors.settled();
-    expect(await hub.db.query(`SELECT id FROM commit WHERE sha = $1`, [sha])).toEqual([{ id: `git-payments:commit:acme/payments@${sha}` }]);
-    expect(await hub.db.query(`SELECT count(*)::int AS n FROM dead_letter`)).toEqual([{ n: 0 }]);
+    expect(await hub.db.query<{ id: string }[]>(`SELECT id FROM commit WHERE sha = $1`, [sha])).toEqual([{ id: `git-payments:commit:acme/payments@${sha}` }]);
+    expect(await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dead_letter`)).toEqual([{ n: 0 }]);
   });
 });
 
@@ -152,19 +171,16 @@ describe.runIf(prometheusInstalled)("the Prometheus connector against Debian's p
   it('turns a query_range per KPI into samples per service, environment and version', async () => {
     const result = await hub.domain.connectors.poll('prom');
     expect(result).toMatchObject({ ran: true, error: null });
-    const samples = (await hub.db.query(`SELECT service, environment, version, value FROM kpi_sample WHERE metric = 'throughput' ORDER BY at`)) as Array<{
-      service: string;
-      environment: string;
-      version: string;
-      value: number;
-    }>;
+    const samples = await hub.db.query<Array<{ service: string; environment: string; version: string; value: number }>>(
+      `SELECT service, environment, version, value FROM kpi_sample WHERE metric = 'throughput' ORDER BY at`,
+    );
     expect(samples.length).toBeGreaterThan(0);
     expect(new Set(samples.map((s) => `${s.service}/${s.environment}/${s.version}`))).toEqual(new Set(['payments/prod/1.4.0']));
     // 10 requests per 1 s scrape.
     const last = samples[samples.length - 1]!;
     expect(last.value).toBeGreaterThan(5);
     expect(last.value).toBeLessThan(20);
-    const health = await gqlOk<any>(hub.url, '{ connectors { id status lag } }', {}, ADMIN_TOKEN);
-    expect(health.connectors.find((c: { id: string }) => c.id === 'prom')).toMatchObject({ status: 'OK', lag: expect.any(Number) });
+    const health = await gqlOk(hub.url, CONNECTOR_LAG, {}, ADMIN_TOKEN);
+    expect(health.connectors.find((c) => c.id === 'prom')).toMatchObject({ status: 'OK', lag: expect.any(Number) });
   });
 });

@@ -10,8 +10,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gqlOk, wsClient } from '../src/client.js';
+import { gqlOk, present, wsClient } from '../src/client.js';
+import { CREATE_RELEASE } from '../src/documents.js';
 import { collectEvents, cursorOf } from '../src/events.js';
+import { graphql } from '../src/gql/index.js';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
 
 /*
@@ -21,7 +23,55 @@ import { ADMIN_TOKEN, startTestHub, type TestHub } from '../src/hub.js';
  * `release { ... }` query, and every step must reach a `releaseEvents` subscriber.
  */
 
+const RELEASE_GRAPH = graphql(`
+  query ReleaseEndToEndGraph($id: ID!) {
+    release(id: $id) {
+      changes {
+        key
+        source
+      }
+      commits {
+        sha
+        changeKeys
+      }
+      tags {
+        name
+      }
+      pipelines {
+        provider
+        status
+        commitSha
+        gates {
+          name
+          kind
+          status
+        }
+      }
+      artifacts {
+        name
+        version
+        digest
+      }
+      deployments {
+        version
+        status
+        service {
+          name
+        }
+        environment {
+          name
+          tier
+        }
+        artifact {
+          digest
+        }
+      }
+    }
+  }
+`);
+
 const FIXTURES = path.resolve(import.meta.dirname, '../../connectors/src');
+// Webhook payloads are the sources' own JSON, not the hub's schema: the tests edit them as loose objects.
 const fixture = (file: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as Record<string, any>;
 const SECRETS = { github: 'gh-secret-for-e2e', gitlab: 'gitlab-token-for-e2e', jira: 'jira-secret-for-e2e' };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-e2e-'));
@@ -69,13 +119,8 @@ async function deliver(connector: string, headers: Record<string, string>, paylo
 describe('one release, end to end', () => {
   it('links an ITSM change, commits and a tag, a pipeline with gates, a deployment and spans of the new version in one release', async () => {
     const sha = crypto.randomBytes(20).toString('hex');
-    const { createRelease: release } = await gqlOk<{ createRelease: { id: string } }>(
-      hub.url,
-      'mutation { createRelease(input: { name: "Payments 2.4", version: "2.4.0" }) { id } }',
-      {},
-      ADMIN_TOKEN,
-    );
-    const [{ last }] = (await hub.db.query('SELECT max(id)::text AS last FROM release_event')) as [{ last: string }];
+    const { createRelease: release } = await gqlOk(hub.url, CREATE_RELEASE, { i: { name: 'Payments 2.4', version: '2.4.0' } }, ADMIN_TOKEN);
+    const { last } = present((await hub.db.query<{ last: string }[]>('SELECT max(id)::text AS last FROM release_event'))[0], 'the last event');
     const expected = [
       'change.created',
       'commit.created',
@@ -161,19 +206,7 @@ describe('one release, end to end', () => {
     expect(exported.code).toBe(ExportResultCode.SUCCESS);
 
     await hub.domain.connectors.settled();
-    const graph = await gqlOk<any>(
-      hub.url,
-      `query($id: ID!) { release(id: $id) {
-         changes { key source }
-         commits { sha changeKeys }
-         tags { name }
-         pipelines { provider status commitSha gates { name kind status } }
-         artifacts { name version digest }
-         deployments { version status service { name } environment { name tier } artifact { digest } }
-       } }`,
-      { id: release.id },
-      ADMIN_TOKEN,
-    );
+    const graph = await gqlOk(hub.url, RELEASE_GRAPH, { id: release.id }, ADMIN_TOKEN);
     expect(graph.release).toEqual({
       changes: [{ key: 'OPS-321', source: 'jira' }],
       commits: [{ sha, changeKeys: ['OPS-321'] }],
@@ -208,12 +241,7 @@ describe('one release, end to end', () => {
 
 describe('telemetry before the deployment record', () => {
   it('links a version that was live before its deployment arrived to that deployment and its release', async () => {
-    const { createRelease: release } = await gqlOk<{ createRelease: { id: string } }>(
-      hub.url,
-      'mutation { createRelease(input: { name: "Payments 2.5", version: "2.5.0" }) { id } }',
-      {},
-      ADMIN_TOKEN,
-    );
+    const { createRelease: release } = await gqlOk(hub.url, CREATE_RELEASE, { i: { name: 'Payments 2.5', version: '2.5.0' } }, ADMIN_TOKEN);
     const spans = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'payments', 'service.version': '2.5.0', 'deployment.environment.name': 'canary' }),
@@ -229,7 +257,7 @@ describe('telemetry before the deployment record', () => {
     Object.assign(deployment.deployment, { id: 777002, ref: 'v2.5.0', environment: 'canary', payload: { service: 'payments' } });
     await deliver('github', { 'x-github-event': 'deployment' }, deployment);
     await hub.domain.connectors.settled();
-    const sightings = await hub.db.query(
+    const sightings = await hub.db.query<{ subject_type: string; subject_id: string; release_id: string | null; deployment: string | null }[]>(
       `SELECT subject_type, subject_id, release_id, payload->>'deploymentId' AS deployment FROM release_event
         WHERE type = 'telemetry.version_observed' AND payload->>'version' = '2.5.0' ORDER BY id`,
     );
