@@ -39,11 +39,3 @@ export const DEPLOYMENT_LIFECYCLE: StateMachine<DeploymentStatus> = {
     ROLLED_BACK: 'the previous version was put back',
   },
 };
-
-/** The statuses a deployment is finished in. */
-export const FINISHED_DEPLOYMENT: readonly DeploymentStatus[] = [
-  DeploymentStatus.SUCCEEDED,
-  DeploymentStatus.FAILED,
-  DeploymentStatus.CANCELLED,
-  DeploymentStatus.ROLLED_BACK,
-];

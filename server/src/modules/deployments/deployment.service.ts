@@ -211,8 +211,7 @@ const EVENTS = { created: 'deployment.created', updated: 'deployment.updated' } 
 function timesOnEntering(d: Deployment, to: DeploymentStatus, now: Date): Partial<Deployment> {
   if (to === S.PENDING) return { finishedAt: null };
   if (to === S.IN_PROGRESS) return { startedAt: d.startedAt ?? now, finishedAt: null };
-  if (to === S.CANCELLED) return { finishedAt: d.finishedAt ?? now };
-  if (to === S.ROLLED_BACK) return { finishedAt: d.finishedAt ?? now };
+  if (to === S.CANCELLED || to === S.ROLLED_BACK) return { finishedAt: d.finishedAt ?? now };
   return { startedAt: d.startedAt ?? now, finishedAt: d.finishedAt ?? now };
 }
 
